@@ -1,0 +1,133 @@
+"""JSON Schemas: generated from the models, committed in ``schemas/``, enforced with jsonschema.
+
+The committed files are what users and other tools read; ``python -m provenance.schemas
+--write`` regenerates them and a test fails when they and the models disagree. Every
+document the tool writes or reads is validated against them with format checking on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from provenance import models
+from provenance.errors import ManifestError
+
+SCHEMA_BASE = "https://provenance.invalid/schemas/"
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+# schema file name → (model, title)
+SCHEMA_MODELS: dict[str, tuple[type[BaseModel], str]] = {
+    "record.schema.json": (models.FileRecord, "provenance file record"),
+    "manifest.schema.json": (models.Manifest, "provenance manifest"),
+    "verify-report.schema.json": (models.VerifyReport, "provenance verify report"),
+}
+
+
+def register(filename: str, model: type[BaseModel], title: str) -> None:
+    """Add a schema generated from ``model``; plugin families call this at import."""
+    SCHEMA_MODELS[filename] = (model, title)
+
+
+def _date_or_datetime(node: Any) -> None:
+    """Timestamp values are a date, a year-month, a year or a date-time: say so in the schema."""
+    if isinstance(node, dict):
+        props = node.get("properties")
+        required = node.get("required", [])
+        if isinstance(props, dict) and "precision" in required and "value" in props:
+            props["value"] = {
+                "description": props["value"].get("description", ""),
+                "title": "Value",
+                "type": "string",
+                "anyOf": [
+                    {"format": "date-time", "pattern": "(Z|[+-][0-9]{2}:[0-9]{2})$"},
+                    {"format": "date"},
+                    {"pattern": "^[0-9]{4}(-[0-9]{2})?$"},
+                ],
+            }
+        for value in node.values():
+            _date_or_datetime(value)
+    elif isinstance(node, list):
+        for value in node:
+            _date_or_datetime(value)
+
+
+def generate(filename: str) -> dict[str, Any]:
+    """Build the schema document for ``filename`` from its model."""
+    model, title = SCHEMA_MODELS[filename]
+    body = model.model_json_schema(mode="serialization")
+    _date_or_datetime(body)
+    body.pop("title", None)
+    doc: dict[str, Any] = {
+        "$schema": DIALECT,
+        "$id": SCHEMA_BASE + filename,
+        "title": title,
+    }
+    doc.update(body)
+    return doc
+
+
+def render(doc: dict[str, Any]) -> str:
+    """Serialise a schema the way it is committed."""
+    return json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+@cache
+def validator(filename: str) -> Callable[[Any], list[str]]:
+    """Return a function that lists a document's schema violations, formats checked."""
+    import jsonschema
+
+    cls = jsonschema.Draft202012Validator
+    checker = cls.FORMAT_CHECKER
+    check = cls(generate(filename), format_checker=checker)
+
+    def errors(instance: Any) -> list[str]:
+        found = []
+        for error in sorted(check.iter_errors(instance), key=lambda e: list(e.absolute_path)):
+            where = "/".join(str(p) for p in error.absolute_path) or "(top)"
+            found.append(f"{where}: {error.message}")
+        return found
+
+    return errors
+
+
+def validate(instance: Any, filename: str, *, where: str) -> None:
+    """Raise ManifestError naming the first violation of ``filename``'s schema."""
+    problems = validator(filename)(instance)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise ManifestError(
+            f"does not match {filename}: {problems[0]}{more}",
+            where=where,
+            hint="regenerate it with 'provenance manifest' or fix the entry",
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write or check the committed schemas."""
+    parser = argparse.ArgumentParser(prog="python -m provenance.schemas")
+    parser.add_argument("--write", action="store_true", help="rewrite schemas/*.json")
+    parser.add_argument("--dir", type=Path, default=Path("schemas"))
+    options = parser.parse_args(argv)
+    stale = []
+    for filename in sorted(SCHEMA_MODELS):
+        text = render(generate(filename))
+        target = options.dir / filename
+        if options.write:
+            target.write_text(text, encoding="utf-8")
+        elif not target.exists() or target.read_text(encoding="utf-8") != text:
+            stale.append(filename)
+    for filename in stale:
+        print(f"{options.dir / filename}: out of date; run python -m provenance.schemas --write")
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
