@@ -1,0 +1,197 @@
+"""Command line: argv → frozen options → ``execute(options) -> int``.
+
+This is the only module that reads argv and the environment or decides the exit code.
+Heavy modules are imported inside the commands so that start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from provenance.errors import EXIT_FINDINGS, EXIT_OK, ProvenanceError, UsageError
+
+FORMATS = ("text", "json", "github", "junit")
+DEFAULT_MANIFESTS = "manifests"
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything a command needs, parsed once."""
+
+    command: str
+    folder: str = ""
+    output: str | None = None
+    manifests: tuple[str, ...] = ()
+    format: str = "text"
+    name_scheme: str | None = None
+    jobs: int = 1
+    deep: bool = False
+    strict: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _env_jobs() -> int:
+    value = os.environ.get("PROVENANCE_JOBS", "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    from provenance.records import default_jobs
+
+    return default_jobs()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser; defaults come from ``PROVENANCE_*`` environment variables."""
+    from provenance import __version__
+
+    fmt = os.environ.get("PROVENANCE_FORMAT", "text")
+    parser = argparse.ArgumentParser(
+        prog="provenance",
+        description="Prove where archived web pages came from and that they have not changed.",
+    )
+    parser.add_argument("--version", action="version", version=f"provenance {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--format",
+            choices=FORMATS,
+            default=fmt if fmt in FORMATS else "text",
+            help="output format (default: text; env PROVENANCE_FORMAT)",
+        )
+        p.add_argument(
+            "--jobs",
+            "-j",
+            type=int,
+            default=None,
+            help="worker processes (default: all cores; env PROVENANCE_JOBS)",
+        )
+
+    m = sub.add_parser("manifest", help="read a folder and write its manifest")
+    m.add_argument("folder", help="the folder of archived pages")
+    m.add_argument(
+        "-o", "--output", required=True, help="manifest file to write, e.g. manifests/NAME.json"
+    )
+    m.add_argument("--name-scheme", help="declare how names are hashed, e.g. sha256:source-path")
+    common(m)
+
+    a = sub.add_parser("audit", help="read a folder and report what it finds, writing nothing")
+    a.add_argument("folder")
+    a.add_argument("--name-scheme")
+    common(a)
+
+    v = sub.add_parser("verify", help="check folders against their manifests (the CI gate)")
+    v.add_argument(
+        "manifests", nargs="*", help=f"manifest files (default: {DEFAULT_MANIFESTS}/*.json)"
+    )
+    v.add_argument("--deep", action="store_true", help="re-extract metadata of unchanged files too")
+    v.add_argument("--strict", action="store_true", help="recorded error problems fail too")
+    common(v)
+
+    return parser
+
+
+def parse(argv: Sequence[str]) -> tuple[Options, argparse.Namespace]:
+    """Parse argv into Options (and the raw namespace for plugin commands)."""
+    ns = build_parser().parse_args(list(argv))
+    jobs = getattr(ns, "jobs", None)
+    if jobs is not None and jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    options = Options(
+        command=ns.command,
+        folder=getattr(ns, "folder", "") or "",
+        output=getattr(ns, "output", None),
+        manifests=tuple(getattr(ns, "manifests", ()) or ()),
+        format=getattr(ns, "format", "text"),
+        name_scheme=getattr(ns, "name_scheme", None),
+        jobs=jobs or _env_jobs(),
+        deep=getattr(ns, "deep", False),
+        strict=getattr(ns, "strict", False),
+    )
+    return options, ns
+
+
+def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
+    """Run one command; return its exit code."""
+    from provenance.report import REPORTERS
+
+    reporter = REPORTERS[options.format]
+    if options.command == "manifest":
+        from provenance import manifest as manifests
+        from provenance.names import check_scheme
+
+        scheme = check_scheme(options.name_scheme) if options.name_scheme else None
+        assert options.output is not None
+        built = manifests.build(
+            options.folder, options.output, name_scheme=scheme, jobs=options.jobs
+        )
+        manifests.write(built, options.output)
+        if options.format == "text":
+            errors = sum(1 for r in built.files for p in r.problems if p.severity == "error")
+            print(
+                f"wrote {options.output}: {built.file_count} files, {built.total_bytes} bytes, "
+                f"{errors} problems"
+            )
+        else:
+            sys.stdout.write(reporter.audit(built.files))
+        return EXIT_OK
+    if options.command == "audit":
+        from provenance import manifest as manifests
+        from provenance.names import check_scheme
+
+        scheme = check_scheme(options.name_scheme) if options.name_scheme else None
+        records = manifests.read_folder(options.folder, name_scheme=scheme, jobs=options.jobs)
+        sys.stdout.write(reporter.audit(records))
+        bad = any(p.severity == "error" for r in records for p in r.problems)
+        return EXIT_FINDINGS if bad else EXIT_OK
+    if options.command == "verify":
+        from provenance.verify import VerifyOptions, verify_manifests
+
+        paths = list(options.manifests) or sorted(
+            glob.glob(os.path.join(DEFAULT_MANIFESTS, "*.json"))
+        )
+        if not paths:
+            raise UsageError(
+                f"no manifests given and none in {DEFAULT_MANIFESTS}/",
+                hint="pass manifest files or run 'provenance manifest' first",
+            )
+        report = verify_manifests(
+            paths, VerifyOptions(deep=options.deep, strict=options.strict, jobs=options.jobs)
+        )
+        sys.stdout.write(reporter.verify(report))
+        return EXIT_OK if report.ok else EXIT_FINDINGS
+    raise UsageError(f"unknown command {options.command!r}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: never a traceback, always a defined exit code."""
+    try:
+        options, ns = parse(sys.argv[1:] if argv is None else argv)
+        return execute(options, ns)
+    except ProvenanceError as e:
+        print(f"provenance: error: {e.one_line()}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("provenance: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as e:  # a bug: still one line, and the traceback only on request
+        if os.environ.get("PROVENANCE_DEBUG"):
+            raise
+        print(
+            f"provenance: internal error: {type(e).__name__}: {e} "
+            "(set PROVENANCE_DEBUG=1 for a traceback and please report it)",
+            file=sys.stderr,
+        )
+        return 3
+    finally:
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Walking a folder safely: regular files only, nothing followed outside the root.
+
+Symlinks are reported, never followed or hashed (bagit-python hashes a link's target,
+which lets a bag vouch for a file outside it). FIFOs, devices and sockets are reported
+without being opened, so a walk never blocks.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from provenance.errors import CheckError, UnsafePathError
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A path found under the root, relative and POSIX; ``kind`` says what it is."""
+
+    path: str
+    kind: str  # "file", "symlink", "fifo", "device", "socket", "other"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    if stat.S_ISFIFO(mode):
+        return "fifo"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "other"
+
+
+def walk(root: str) -> list[Entry]:
+    """List every entry below ``root``, sorted by path; directories are descended, links not."""
+    if not os.path.isdir(root):
+        raise CheckError("folder not found", where=root, hint="check the path or the manifest")
+    found: list[Entry] = []
+    stack = [""]
+    while stack:
+        rel = stack.pop()
+        try:
+            with os.scandir(os.path.join(root, rel) if rel else root) as it:
+                for item in it:
+                    sub = f"{rel}/{item.name}" if rel else item.name
+                    mode = item.stat(follow_symlinks=False).st_mode
+                    if stat.S_ISDIR(mode):
+                        stack.append(sub)
+                    else:
+                        found.append(Entry(sub, _kind(mode)))
+        except OSError as e:
+            raise CheckError(
+                f"cannot list folder: {e.strerror}", where=os.path.join(root, rel)
+            ) from e
+    found.sort(key=lambda e: e.path)
+    return found
+
+
+def safe_relpath(path: str) -> str:
+    """Return ``path`` if it is a plain relative POSIX path inside its root; else raise."""
+    if not path or "\x00" in path:
+        raise UnsafePathError("empty path or NUL byte in path", where=repr(path))
+    if "\\" in path or path.startswith(("/", "~")) or (len(path) > 1 and path[1] == ":"):
+        raise UnsafePathError("absolute or non-POSIX path refused", where=repr(path))
+    parts = PurePosixPath(path).parts
+    if any(part in ("..", ".", "") for part in parts) or path != "/".join(parts):
+        raise UnsafePathError("path escapes or is not normalised", where=repr(path))
+    return path
+
+
+def nfc(path: str) -> str:
+    """The NFC form used to match names changed in transit (NFC↔NFD)."""
+    return unicodedata.normalize("NFC", path)
+
+
+def collisions(paths: list[str]) -> list[tuple[str, str]]:
+    """Pairs of distinct paths that are equal after NFC or ignoring case."""
+    seen: dict[str, str] = {}
+    pairs: list[tuple[str, str]] = []
+    for path in paths:
+        key = nfc(path).casefold()
+        if key in seen:
+            pairs.append((seen[key], path))
+        else:
+            seen[key] = path
+    return pairs

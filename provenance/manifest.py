@@ -1,0 +1,117 @@
+"""Build, write and read manifests: deterministic, atomic, validated and path-safe."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from provenance import folder as folders
+from provenance import schemas
+from provenance.atomic import write_atomic
+from provenance.errors import InputError, ManifestError, UnsafePathError
+from provenance.extract import EXTRACTOR_VERSION
+from provenance.models import MANIFEST_VERSION, FileRecord, Manifest
+from provenance.records import read_records
+
+MANIFEST_SCHEMA = "manifest.schema.json"
+RECORD_SCHEMA = "record.schema.json"
+
+
+def read_folder(root: str, *, name_scheme: str | None = None, jobs: int = 1) -> list[FileRecord]:
+    """Read every file below ``root`` into records, sorted by path."""
+    entries = folders.walk(root)
+    pairs = folders.collisions([e.path for e in entries])
+    if pairs:
+        a, b = pairs[0]
+        raise InputError(
+            f"names {a!r} and {b!r} are equal after Unicode normalisation or case folding",
+            where=root,
+            hint="rename one of them; such a folder cannot be checked on every file system",
+        )
+    return read_records(root, entries, declared=name_scheme, jobs=jobs)
+
+
+def build(root: str, output: str, *, name_scheme: str | None = None, jobs: int = 1) -> Manifest:
+    """The manifest of ``root`` as it would be written to ``output``."""
+    records = read_folder(root, name_scheme=name_scheme, jobs=jobs)
+    rel = os.path.relpath(os.path.abspath(root), os.path.dirname(os.path.abspath(output)))
+    return Manifest(
+        manifest_version=MANIFEST_VERSION,
+        folder=Path(rel).as_posix(),
+        extractor_version=EXTRACTOR_VERSION,
+        name_scheme=name_scheme,
+        file_count=len(records),
+        total_bytes=sum(r.size for r in records),
+        files=records,
+    )
+
+
+def dump(manifest: Manifest) -> bytes:
+    """Serialise deterministically: model field order, sorted files, UTF-8, final newline."""
+    doc = manifest.model_dump(mode="json")
+    schemas.validate(doc, MANIFEST_SCHEMA, where="manifest being written")
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def write(manifest: Manifest, output: str) -> None:
+    """Validate and write atomically."""
+    write_atomic(output, dump(manifest))
+
+
+def load(path: str) -> Manifest:
+    """Read a manifest, refusing anything not valid, not safe or not this version."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as e:
+        raise ManifestError(f"cannot read manifest: {e.strerror}", where=path) from e
+    return parse(data, where=path)
+
+
+def parse(data: bytes, *, where: str) -> Manifest:
+    """Bytes → validated :class:`Manifest` (the schema first, then the paths)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise ManifestError(
+            "starts with a byte-order mark",
+            where=where,
+            hint="manifests are UTF-8 without BOM; regenerate it",
+        )
+    try:
+        doc: Any = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise ManifestError(f"not UTF-8 at byte {e.start}", where=where) from e
+    except json.JSONDecodeError as e:
+        raise ManifestError(
+            f"not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})",
+            where=where,
+            hint="the file may be truncated; restore it or regenerate it",
+        ) from e
+    if isinstance(doc, dict) and doc.get("manifest_version") not in (None, MANIFEST_VERSION):
+        raise ManifestError(
+            f"manifest_version {doc.get('manifest_version')!r} is not supported "
+            f"(this provenance reads {MANIFEST_VERSION})",
+            where=where,
+        )
+    schemas.validate(doc, MANIFEST_SCHEMA, where=where)
+    seen: set[str] = set()
+    for entry in doc["files"]:
+        path = entry["path"]
+        try:
+            folders.safe_relpath(path)
+        except UnsafePathError as e:
+            raise ManifestError(
+                f"unsafe file path {path!r}: {e.message}",
+                where=where,
+                hint="the whole manifest is refused",
+            ) from e
+        if path in seen:
+            raise ManifestError(f"path {path!r} is listed twice", where=where)
+        seen.add(path)
+    return Manifest.model_validate(doc)
+
+
+def folder_of(manifest: Manifest, manifest_path: str) -> str:
+    """The folder a manifest describes, resolved against the manifest's own location."""
+    return os.path.normpath(os.path.join(os.path.dirname(manifest_path) or ".", manifest.folder))
