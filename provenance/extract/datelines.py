@@ -30,8 +30,10 @@ from provenance.timestamps import (
     parse_any,
 )
 
-_OPENERS = re.compile(r"[【〖（(]")
+_OPENERS = re.compile(r"[【〖]")
+_PARENS = re.compile(r"[（(]")
 _CLOSERS = {"【": "】", "〖": "〗", "（": "）", "(": ")"}
+_PAREN_CHARS = 32 * 1024  # parenthesised datelines open an article; prose is full of （）
 _WINDOW = 400  # enough for a site name wrapped in a mirror's <ok href="…"> tag
 _DATE = rf"(?:{anonymous(ZH_PATTERN)}|{anonymous(ISO_PATTERN)})"
 _DATELINE = re.compile(
@@ -60,7 +62,10 @@ class DatelineExtractor:
         yield from self._lone_dates(page)
 
     def _brackets(self, page: Page, base: int, chunk: str) -> Iterator[Candidate]:
-        for opener in _OPENERS.finditer(chunk):
+        openers = list(_OPENERS.finditer(chunk))
+        if base == 0:
+            openers += _PARENS.finditer(chunk, 0, _PAREN_CHARS)
+        for opener in openers:
             start = opener.start()
             close = chunk.find(_CLOSERS[opener.group(0)], start + 1, start + _WINDOW)
             if close < 0:

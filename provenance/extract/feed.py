@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from provenance.extract.interface import Page
 from provenance.extract.scan import (
+    MD_URL,
     strip_tags,
     text_candidate,
     time_candidate,
@@ -26,12 +27,12 @@ from provenance.urls import is_mirror_or_navigation, is_rejected_scheme
 _TOP = 8 * 1024
 _TITLE_LINK = re.compile(
     r"^[ \t]{0,3}(?:#{1,3}[ \t]*)?\[(?P<title>[^\]\n]{1,500})\]"
-    r"\((?P<url>[^)\s]+(?:\([^)\s]*\)[^)\s]*)*)(?:[ \t]+\"[^\"\n]*\")?\)[ \t]*\n"
+    rf"\((?P<url>{MD_URL})(?:[ \t]+\"[^\"\n]*\")?\)[ \t]*\n"
     r"(?P<rule>[ \t]*(?:-{3,}|={3,})[ \t]*$)?",
     re.MULTILINE,
 )
 _HEADING_LINK = re.compile(
-    r"<h[1-3]\b[^>]{0,300}>\s*<a\b(?P<attrs>[^>]{0,500})>(?P<title>[^<]{1,500})</a>\s*</h[1-3]>",
+    r"<h[1-3]\b[^<>]{0,300}+>\s*<a\b(?P<attrs>[^<>]{0,500}+)>(?P<title>[^<]{1,500})</a>\s*</h[1-3]>",
     re.IGNORECASE,
 )
 _HREF = re.compile(r"""\bhref\s*=\s*["']?(?P<href>[^"'\s>]+)""", re.IGNORECASE)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from provenance.extract.interface import Page
@@ -24,12 +25,13 @@ from provenance.models import Candidate
 from provenance.timestamps import parse_any
 from provenance.urls import is_mirror_or_navigation, is_rejected_scheme
 
-_TAG = re.compile(r"<(?P<tag>meta|link|time|span|abbr|div|p)\b(?P<attrs>[^<>]{0,2000})>", re.I)
+_TAG = re.compile(r"<(?P<tag>meta|link|time|span|abbr|div|p)\b(?P<attrs>[^<>]{0,2000}+)>", re.I)
 _TITLE = re.compile(r"<title\b[^>]{0,200}>(?P<text>[^<]{1,500})</title>", re.I)
-_JSONLD = re.compile(r"<script\b[^>]{0,200}application/ld\+json[^>]{0,200}>", re.I)
+_SCRIPT = re.compile(r"<script\b(?P<attrs>[^<>]{0,400}+)>", re.I)
 _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"(?P<date>[^"]{4,40})"')
 _JSONLD_LIMIT = 64 * 1024
 _JSONLD_DEPTH = 6
+_JSONLD_BLOCKS = 20
 _ARTICLE_TYPES = ("article", "posting", "reportage", "newsarticle")
 
 # Metadata names for the publication time, with how much each is trusted.
@@ -106,7 +108,8 @@ class HeadMetadataExtractor:
                     yield found
 
     def _jsonld(self, page: Page, base: int, chunk: str) -> Iterator[Candidate]:
-        for opening in _JSONLD.finditer(chunk):
+        blocks = (m for m in _SCRIPT.finditer(chunk) if "ld+json" in m["attrs"].lower())
+        for opening in islice(blocks, _JSONLD_BLOCKS):
             end = chunk.find("</script>", opening.end(), opening.end() + _JSONLD_LIMIT)
             if end < 0:
                 continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 
 from provenance.extract.interface import Page
 from provenance.extract.scan import URL_RE, attributes, trim_url, url_candidate, windows
@@ -18,11 +19,12 @@ from provenance.urls import is_mirror_or_navigation
 
 _SHARE = re.compile(r"分享本文章|分享本文|分享此文|分享本頁|分享本页|分享这篇文章|分享這篇文章")
 _SHARE_REACH = 200
-_IMG = re.compile(r"<img\b(?P<attrs>[^<>]{0,1000})>", re.IGNORECASE)
+_MAX_LABELS = 20  # a page shares itself once or twice; more is junk not worth scanning
+_IMG = re.compile(r"<img\b(?P<attrs>[^<>]{0,1000}+)>", re.IGNORECASE)
 _ZERO = re.compile(r"^0+(?:px)?$")
 # A mirror page's own address on GitHub, alone on its line.
 _PAGE_LINE = re.compile(
-    r"^[ \t]*(?P<url>https://github\.com/[\w.\-]+/[\w.\-]+/blob/[^\s<>\"']+\.md)"
+    r"^[ \t]*(?P<url>https://github\.com/[\w.\-]+/[\w.\-]+/blob/[^\s<>\"']{1,1024}\.md)"
     r"[ \t]*(?:<br\s*/?>)?[ \t]*$",
     re.MULTILINE,
 )
@@ -36,7 +38,7 @@ class MirrorExtractor:
     def extract(self, page: Page) -> Iterator[Candidate]:
         """Propose mirror locations."""
         for base, chunk in windows(page):
-            for label in _SHARE.finditer(chunk):
+            for label in islice(_SHARE.finditer(chunk), _MAX_LABELS):
                 near = URL_RE.search(chunk, label.end(), label.end() + _SHARE_REACH)
                 if near is not None:
                     yield from _mirror(

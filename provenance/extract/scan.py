@@ -23,6 +23,9 @@ ATTR_RE = re.compile(r"""([\w:.\-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""
 # A bare URL runs to white space or markup; full-width brackets are allowed inside because
 # Minghui paths contain them (…法轮大法（图）-368243.html).
 URL_RE = re.compile(r"""(?:https?:)?//[^\s<>"'\]\[`]+|www\.[^\s<>"'\]\[`]+""", re.IGNORECASE)
+# A markdown link target: balanced parentheses allowed (Wikipedia-style paths), bounded and
+# possessive so that an unclosed "](" cannot make the scan quadratic.
+MD_URL = r"[^()\s]{1,2048}+(?:\([^()\s]{0,256}+\)[^()\s]{0,2048}+)*+"
 _TRAILING = ".,;:!?。，；：！？、…\"'»”’"
 _PAIRS = {")": "(", "）": "（", "]": "[", "」": "「", "』": "『", "》": "《"}
 
