@@ -118,7 +118,7 @@ def decode(data: bytes) -> Decoded:
 
 def _finish(text: str, encoding: str, replaced: int) -> Decoded:
     text = _fold(text)
-    if encoding.startswith("utf-8-sig") and text.startswith("\ufeff"):
+    if text.startswith("\ufeff"):  # the utf-16/32 codecs with an explicit order keep the BOM
         text = text[1:]
     if not text.strip():
         return Decoded(status="empty", text=text, encoding=encoding)

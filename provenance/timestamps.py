@@ -323,11 +323,9 @@ def parse_wayback(stamp: str) -> Moment | None:
         return None
     parts = [int(stamp[i : i + 2]) for i in range(4, len(stamp), 2)]
     year = int(stamp[:4])
-    if not parts:
-        return Moment(year)
-    if len(parts) == 1:
-        return Moment(year, parts[0])
-    if len(parts) == 3:  # an hour alone is not a unit we keep
+    if len(parts) <= 1:
+        return Moment(year, parts[0] if parts else None)
+    if len(parts) <= 3:  # an hour alone is not a unit we keep
         return Moment(year, parts[0], parts[1])
     second = parts[4] if len(parts) == 5 else None
     return Moment(year, parts[0], parts[1], parts[2], parts[3], second, None, 0, True)
