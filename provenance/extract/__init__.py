@@ -1,14 +1,21 @@
 """Extraction of embedded metadata: bytes → decoded page → candidates → resolved claims.
 
-The entry point is :func:`extract_file`. ``EXTRACTOR_VERSION`` changes whenever a rule
-changes what it extracts; verify re-extracts files whose manifest was written by another
-version.
+The entry point is :func:`extract_file`. ``EXTRACTOR_VERSION`` must be bumped whenever a
+rule changes what is extracted (a new rule, a confidence, a normal form, a problem code):
+verify re-extracts files whose manifest was written by another version.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from provenance.extract.checks import cross_check, missing, path_date_candidate, url_conflicts
+from provenance.extract.interface import Extractor, Page
+from provenance.extract.publishers import publisher_from_url
+from provenance.extract.registry import EXTRACTORS
+from provenance.extract.resolver import resolve
 from provenance.models import (
     Candidate,
     FileStatus,
@@ -17,8 +24,9 @@ from provenance.models import (
     TimestampClaim,
     UrlClaim,
 )
+from provenance.text import decode
 
-EXTRACTOR_VERSION = "0"
+EXTRACTOR_VERSION = "1"
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,77 @@ class Extraction:
 
 def extract_file(data: bytes, *, filename: str = "") -> Extraction:
     """Decode ``data`` and extract its publication time, original URL and title."""
-    if not data:
-        return Extraction(status="empty", encoding=None)
-    return Extraction(status="ok", encoding="utf-8")
+    decoded = decode(data)
+    if decoded.status != "ok":
+        problems = decoded.problems + tuple(missing(None, None, None))
+        return Extraction(status=decoded.status, encoding=decoded.encoding, problems=problems)
+    page = Page.from_text(decoded.text, encoding=decoded.encoding or "utf-8", filename=filename)
+    extraction = extract_page(page)
+    return Extraction(
+        status=extraction.status, encoding=extraction.encoding,
+        published=extraction.published, captured=extraction.captured,
+        original_url=extraction.original_url, mirror_url=extraction.mirror_url,
+        title=extraction.title, publisher=extraction.publisher,
+        candidates=extraction.candidates, problems=decoded.problems + extraction.problems,
+    )  # fmt: skip
+
+
+def extract_page(
+    page: Page, *, now: datetime | None = None, extractors: Sequence[Extractor] = EXTRACTORS
+) -> Extraction:
+    """Run the extractors over a decoded page and resolve their candidates."""
+    candidates: list[Candidate] = []
+    problems: list[Problem] = []
+    for extractor in extractors:
+        try:
+            candidates.extend(extractor.extract(page))
+        except Exception as error:  # noqa: BLE001 - one bad rule must not lose the others
+            message = f"extractor {extractor.name} failed: {type(error).__name__}: {error}"
+            problems.append(Problem(code="extractor-error", severity="warning", message=message))
+    resolution = resolve(candidates, now=now)
+    picked, rest = resolution.picked, resolution.rest
+    url = picked.get("original_url")
+    path_date = path_date_candidate(url) if url is not None else None
+    if path_date is not None:
+        rest.append(path_date)
+    if url is not None and "publisher" not in picked:
+        derived = publisher_from_url(url)
+        if derived is not None:
+            picked["publisher"] = derived
+    problems += resolution.problems
+    problems += cross_check(picked.get("published"), picked.get("captured"), rest, path_date)
+    problems += url_conflicts(url, rest)
+    problems += missing(picked.get("published"), url, path_date)
+    return Extraction(
+        status="ok", encoding=page.encoding,
+        published=_time(picked.get("published")), captured=_time(picked.get("captured")),
+        original_url=_url(url), mirror_url=_url(picked.get("mirror_url")),
+        title=_text(picked.get("title")), publisher=_text(picked.get("publisher")),
+        candidates=tuple(rest), problems=tuple(problems),
+    )  # fmt: skip
+
+
+def _evidence(candidate: Candidate) -> dict[str, object]:
+    return {
+        "line": candidate.line, "column": candidate.column, "raw": candidate.raw,
+        "rule": candidate.rule, "confidence": candidate.confidence, "value": candidate.value,
+    }  # fmt: skip
+
+
+def _time(candidate: Candidate | None) -> TimestampClaim | None:
+    if candidate is None or candidate.precision is None:
+        return None
+    return TimestampClaim.model_validate(_evidence(candidate) | {"precision": candidate.precision})
+
+
+def _url(candidate: Candidate | None) -> UrlClaim | None:
+    if candidate is None or candidate.normalized is None:
+        return None
+    return UrlClaim.model_validate(_evidence(candidate) | {"normalized": candidate.normalized})
+
+
+def _text(candidate: Candidate | None) -> TextClaim | None:
+    return None if candidate is None else TextClaim.model_validate(_evidence(candidate))
+
+
+__all__ = ["EXTRACTOR_VERSION", "Extraction", "Page", "extract_file", "extract_page"]

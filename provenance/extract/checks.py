@@ -1,0 +1,131 @@
+"""Cross-checks between resolved values, and the problems for what is missing.
+
+* The date in the original URL's path (``/gb/21/8/25/``, ``/2016/10/22/``, ``-20210415/``) is
+  kept as a low-confidence ``url.path-date`` candidate and compared with the publication time.
+* Sites stamp datelines in their own time zone while URLs and feeds often use UTC, so dates
+  one day apart agree; more than one day apart is a ``date-mismatch`` warning naming both.
+* A capture that ends before the publication can begin is ``capture-before-publication``.
+* No publication time or no original URL is an error (``missing-timestamp``/``missing-url``);
+  the URL-path date is named in the message but never used as the publication time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from provenance.models import Candidate, Problem
+from provenance.timestamps import Moment, days_apart, parse_iso
+
+STRONG = 0.8  # only candidates this sure take part in conflict warnings
+
+_PATH_DATES = (
+    # Epoch Times: /gb/21/8/25/n13187748.htm (two-digit year; b5 is traditional script)
+    re.compile(r"/(?:gb|b5|b5-hk|big5)/(?P<y>\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})/"),
+    re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/|$)"),
+    re.compile(r"/(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)"),
+    # VOA and others: a compact yyyymmdd between non-digits (…-20210415/5854181.html)
+    re.compile(r"(?<![\d])(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?![\d])"),
+)
+PATH_DATE_CONFIDENCE = 0.3
+
+
+def url_path_date(url: str) -> Moment | None:
+    """The publication day a URL's path states, or None."""
+    path = re.sub(r"^[a-zA-Z][\w+.-]*://[^/]*", "", url).split("?", 1)[0]
+    for pattern in _PATH_DATES:
+        match = pattern.search(path)
+        if match is None:
+            continue
+        year = int(match["y"])
+        year += 2000 if year < 100 else 0
+        moment = Moment(year, int(match["m"]), int(match["d"]))
+        if moment.valid:
+            return moment
+    return None
+
+
+def path_date_candidate(url: Candidate) -> Candidate | None:
+    """A ``url.path-date`` candidate from a resolved original URL, or None."""
+    moment = url_path_date(url.value)
+    if moment is None:
+        return None
+    return Candidate(
+        line=url.line, column=url.column, raw=url.value, rule="url.path-date",
+        confidence=PATH_DATE_CONFIDENCE, field="published", value=moment.value,
+        precision=moment.precision,
+    )  # fmt: skip
+
+
+def cross_check(
+    published: Candidate | None, captured: Candidate | None, others: list[Candidate],
+    path_date: Candidate | None,
+) -> Iterator[Problem]:  # fmt: skip
+    """Problems from comparing the publication time with the other time signals."""
+    pub = parse_iso(published.value) if published else None
+    if published is not None and pub is not None:
+        compared = [path_date] if path_date is not None else []
+        compared += [
+            c for c in others
+            if c.field == "published" and c.confidence >= STRONG and c.rule != published.rule
+        ]  # fmt: skip
+        seen: set[str] = set()
+        for other in compared:
+            moment = parse_iso(other.value)
+            apart = days_apart(pub, moment) if moment is not None and moment.valid else None
+            if apart is not None and apart > 1 and other.value not in seen:
+                seen.add(other.value)
+                yield Problem(
+                    code="date-mismatch", severity="warning",
+                    message=f"published {published.value} ({published.rule}) but "
+                    f"{other.value} ({other.rule}) is {apart} days apart",
+                )  # fmt: skip
+    cap = parse_iso(captured.value) if captured else None
+    if pub is not None and cap is not None and published and captured:
+        if pub.valid and cap.valid and cap.latest() < pub.earliest():
+            yield Problem(
+                code="capture-before-publication", severity="error",
+                message=f"captured {captured.value} ({captured.rule}) before publication "
+                f"{published.value} ({published.rule})",
+            )  # fmt: skip
+
+
+def missing(
+    published: Candidate | None, original_url: Candidate | None, path_date: Candidate | None
+) -> Iterator[Problem]:
+    """The errors for a missing publication time or original URL."""
+    if published is None:
+        hint = f"; the URL path says {path_date.value}, not used alone" if path_date else ""
+        yield Problem(
+            code="missing-timestamp", severity="error",
+            message=f"no credible publication time found{hint}",
+        )  # fmt: skip
+    if original_url is None:
+        yield Problem(
+            code="missing-url", severity="error",
+            message="no original URL found (mirror and navigation links are not originals)",
+        )  # fmt: skip
+
+
+def url_conflicts(picked: Candidate | None, others: list[Candidate]) -> Iterator[Problem]:
+    """A warning for each strong original-URL candidate that names a different page."""
+    if picked is None or picked.normalized is None:
+        return
+    seen = {_loose(picked.normalized)}
+    for other in others:
+        if other.field != "original_url" or other.confidence < STRONG or not other.normalized:
+            continue
+        key = _loose(other.normalized)
+        if key not in seen:
+            seen.add(key)
+            yield Problem(
+                code="url-mismatch", severity="warning",
+                message=f"original URL {picked.value} ({picked.rule}) but {other.value} "
+                f"({other.rule}) names another page",
+            )  # fmt: skip
+
+
+def _loose(url: str) -> str:
+    """Compare URLs ignoring scheme, a leading www. and a trailing slash."""
+    url = re.sub(r"^https?://(?:www\.)?", "", url)
+    return url.rstrip("/")

@@ -1,0 +1,129 @@
+"""Datelines: ``【大纪元2021年08月26日讯】``, ``（新唐人2021年4月14日訊）``, lone date lines.
+
+Chinese news sites open an article with a bracketed dateline: the site's name, the date, and
+often 讯/訊 ("report") or 电/電 ("cable"). Mirrors rewrite links inside it, so the name can be
+wrapped in an ``<ok href…>`` tag and split over several lines (Minghui pages copied by
+gfw-breaker, see corpus file 012); tags and white space are removed before matching.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from provenance.extract.interface import Page
+from provenance.extract.scan import (
+    TAG_RE,
+    squash,
+    strip_tags,
+    text_candidate,
+    time_candidate,
+    windows,
+)
+from provenance.models import Candidate
+from provenance.timestamps import (
+    ANY_DATE_PATTERN,
+    ISO_PATTERN,
+    ZH_PATTERN,
+    Moment,
+    anonymous,
+    parse_any,
+)
+
+_OPENERS = re.compile(r"[【〖]")
+_PARENS = re.compile(r"[（(]")
+_CLOSERS = {"【": "】", "〖": "〗", "（": "）", "(": ")"}
+_PAREN_CHARS = 32 * 1024  # parenthesised datelines open an article; prose is full of （）
+_WINDOW = 400  # enough for a site name wrapped in a mirror's <ok href="…"> tag
+_DATE = rf"(?:{anonymous(ZH_PATTERN)}|{anonymous(ISO_PATTERN)})"
+_DATELINE = re.compile(
+    rf"(?P<site>[^\d０-９【】()（）:：]{{0,16}}?)(?P<date>{_DATE})"
+    r"\s?(?P<rest>[^\d【】]{0,8})"
+)
+_WIRE = re.compile(r"[讯訊电電]|报道|報導|专稿|專稿")
+_SITE_NOISE = re.compile(r"(?:北京|台北|香港|纽约|紐約|美东|美東)?(?:时间|時間)$|[\s\"“”‘’]")
+# A line (or an element) holding nothing but a date, as RFA and feed pages print them.
+_LONE = re.compile(ANY_DATE_PATTERN, re.IGNORECASE)
+_LINE = re.compile(r"^[^\n]{1,400}$", re.MULTILINE)
+_ELEMENT_TEXT = re.compile(r">([^<>\n]{6,60})<")
+_LONE_LINES = 120
+_LONE_CHARS = 32 * 1024
+
+
+class DatelineExtractor:
+    """Bracketed Chinese datelines, and dates standing alone near the top of a page."""
+
+    name = "dateline"
+
+    def extract(self, page: Page) -> Iterator[Candidate]:
+        """Propose publication dates (and publishers) from datelines."""
+        for base, chunk in windows(page):
+            yield from self._brackets(page, base, chunk)
+        yield from self._lone_dates(page)
+
+    def _brackets(self, page: Page, base: int, chunk: str) -> Iterator[Candidate]:
+        openers = list(_OPENERS.finditer(chunk))
+        if base == 0:
+            openers += _PARENS.finditer(chunk, 0, _PAREN_CHARS)
+        for opener in openers:
+            start = opener.start()
+            close = chunk.find(_CLOSERS[opener.group(0)], start + 1, start + _WINDOW)
+            if close < 0:
+                continue
+            raw = chunk[start : close + 1]
+            flat = squash(strip_tags(raw[1:-1]))
+            match = _DATELINE.fullmatch(flat)
+            if match is None:
+                continue
+            site = _SITE_NOISE.sub("", match["site"])
+            bracket = opener.group(0) == "【" or opener.group(0) == "〖"
+            # Parentheses are common around captions' dates; only a site name plus a wire
+            # word (讯/電…) makes a parenthesised date a dateline.
+            if not bracket and not (site and _WIRE.search(match["rest"])):
+                continue
+            moment = parse_any(match["date"])
+            if moment is None:
+                continue
+            offset = base + start
+            rule = "dateline.zh" if bracket else "dateline.paren"
+            yield time_candidate(
+                page, offset, raw, rule=rule, confidence=0.95 if bracket else 0.85, moment=moment
+            )
+            if site:
+                found = text_candidate(
+                    page, offset, raw, rule=rule, confidence=0.9, value=site, field="publisher"
+                )
+                if found is not None:
+                    yield found
+
+    def _lone_dates(self, page: Page) -> Iterator[Candidate]:
+        top = page.text[:_LONE_CHARS]
+        for number, line in enumerate(_LINE.finditer(top)):
+            if number >= _LONE_LINES:
+                break
+            flat = strip_tags(line.group(0)).strip(" \t\u00a0\u3000|")
+            if len(flat) > 60 or not flat:
+                continue
+            moment = _lone_moment(flat)
+            if moment is not None:
+                yield time_candidate(
+                    page, line.start(), line.group(0), rule="dateline.line", confidence=0.7,
+                    moment=moment,
+                )  # fmt: skip
+        for element in _ELEMENT_TEXT.finditer(top):
+            moment = _lone_moment(element.group(1).strip())
+            if moment is None or TAG_RE.fullmatch(element.group(0)):
+                continue
+            # A full RFC 1123 date-time alone in an element is how feed mirrors print the
+            # item's <pubDate> (seed 002: <div><i>Thu, 15 Apr 2021 13:23:59 GMT</i></div>).
+            feed = moment.hour is not None and "," in element.group(1)
+            yield time_candidate(
+                page, element.start(1), element.group(1),
+                rule="feed.item-date" if feed else "html.date-element",
+                confidence=0.8 if feed else 0.65, moment=moment,
+            )  # fmt: skip
+
+
+def _lone_moment(text: str) -> Moment | None:
+    text = text.strip()
+    return parse_any(text) if _LONE.fullmatch(text) else None

@@ -1,0 +1,92 @@
+"""Feed mirrors: a linked title under a rule line, and an epoch time in a leading comment.
+
+Feed mirrors (feedx.net and the like, seed 002) write each item as markdown: the item's
+title linked to the article, a ``------`` rule, then the body. The first line is often an
+HTML comment holding the time the mirror fetched the item, in Unix milliseconds
+(``<!--1618495142000-->``): that is a capture time, not the publication time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from provenance.extract.interface import Page
+from provenance.extract.scan import (
+    MD_URL,
+    strip_tags,
+    text_candidate,
+    time_candidate,
+    url_candidate,
+    windows,
+)
+from provenance.models import Candidate
+from provenance.timestamps import parse_epoch
+from provenance.urls import is_mirror_or_navigation, is_rejected_scheme
+
+_TOP = 8 * 1024
+_TITLE_LINK = re.compile(
+    r"^[ \t]{0,3}(?:#{1,3}[ \t]*)?\[(?P<title>[^\]\n]{1,500})\]"
+    rf"\((?P<url>{MD_URL})(?:[ \t]+\"[^\"\n]*\")?\)[ \t]*\n"
+    r"(?P<rule>[ \t]*(?:-{3,}|={3,})[ \t]*$)?",
+    re.MULTILINE,
+)
+_HEADING_LINK = re.compile(
+    r"<h[1-3]\b[^<>]{0,300}+>\s*<a\b(?P<attrs>[^<>]{0,500}+)>(?P<title>[^<]{1,500})</a>\s*</h[1-3]>",
+    re.IGNORECASE,
+)
+_HREF = re.compile(r"""\bhref\s*=\s*["']?(?P<href>[^"'\s>]+)""", re.IGNORECASE)
+_EPOCH_COMMENT = re.compile(r"<!--\s*(?P<epoch>\d{13}|\d{10})\s*-->")
+
+
+class FeedExtractor:
+    """Feed-item layouts: the linked title and the fetch time comment."""
+
+    name = "feed"
+
+    def extract(self, page: Page) -> Iterator[Candidate]:
+        """Propose the item link, its title and the capture time."""
+        top = page.text[:_TOP]
+        first = _first_content_line(top)
+        for match in _TITLE_LINK.finditer(top):
+            # Only a linked title that opens the page or sits on a rule line is the item's
+            # own link; linked headings further down are navigation (首页, 翻墙…).
+            if match["rule"] is None and match.start() != first:
+                continue
+            yield from _item(page, match.start(), match.group(0), match["url"], match["title"])
+        for match in _HEADING_LINK.finditer(top):
+            href = _HREF.search(match["attrs"])
+            if href is not None:
+                yield from _item(page, match.start(), match.group(0), href["href"], match["title"])
+        for base, chunk in windows(page):
+            for match in _EPOCH_COMMENT.finditer(chunk):
+                moment = parse_epoch(match["epoch"])
+                if moment is not None:
+                    yield time_candidate(
+                        page, base + match.start(), match.group(0), rule="comment.epoch",
+                        confidence=0.9, moment=moment, field="captured",
+                    )  # fmt: skip
+
+
+def _first_content_line(top: str) -> int:
+    """Offset of the first line that is neither blank nor an HTML comment."""
+    for line in re.finditer(r"^[^\n]*$", top, re.MULTILINE):
+        text = line.group(0).strip()
+        if text and not (text.startswith("<!--") and text.endswith("-->")):
+            return line.start()
+    return -1
+
+
+def _item(page: Page, offset: int, raw: str, url: str, title: str) -> Iterator[Candidate]:
+    if is_rejected_scheme(url) or is_mirror_or_navigation(url):
+        return
+    link = url_candidate(page, offset, raw, rule="feed.title-link", confidence=0.8, url=url)
+    if link is None:
+        return
+    yield link
+    named = text_candidate(
+        page, offset, raw, rule="feed.title-link", confidence=0.85, value=strip_tags(title),
+        field="title",
+    )  # fmt: skip
+    if named is not None:
+        yield named

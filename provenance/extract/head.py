@@ -1,0 +1,197 @@
+"""HTML head metadata: ``<meta>``, ``<link rel=canonical>``, ``<time>``, JSON-LD, ``<title>``.
+
+Pages saved whole (rather than re-rendered as markdown by a mirror) keep the publisher's own
+metadata: Open Graph (``og:url``, ``article:published_time``), schema.org microdata
+(``itemprop="datePublished"``), Dublin Core (``dc.date``) and JSON-LD ``NewsArticle`` blocks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from itertools import islice
+from typing import Any
+
+from provenance.extract.interface import Page
+from provenance.extract.scan import (
+    attributes,
+    text_candidate,
+    time_candidate,
+    url_candidate,
+    windows,
+)
+from provenance.models import Candidate
+from provenance.timestamps import parse_any
+from provenance.urls import is_mirror_or_navigation, is_rejected_scheme
+
+_TAG = re.compile(r"<(?P<tag>meta|link|time|span|abbr|div|p)\b(?P<attrs>[^<>]{0,2000}+)>", re.I)
+_TITLE = re.compile(r"<title\b[^>]{0,200}>(?P<text>[^<]{1,500})</title>", re.I)
+_SCRIPT = re.compile(r"<script\b(?P<attrs>[^<>]{0,400}+)>", re.I)
+_JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"(?P<date>[^"]{4,40})"')
+_JSONLD_LIMIT = 64 * 1024
+_JSONLD_DEPTH = 6
+_JSONLD_BLOCKS = 20
+_ARTICLE_TYPES = ("article", "posting", "reportage", "newsarticle")
+
+# Metadata names for the publication time, with how much each is trusted.
+_PUBLISHED_KEYS = {
+    "article:published_time": 0.9, "og:article:published_time": 0.9, "datepublished": 0.9,
+    "dc.date.issued": 0.85, "dcterms.issued": 0.85, "dc.date": 0.85, "dcterms.date": 0.85,
+    "dcterms.created": 0.8, "dc.date.created": 0.8, "pubdate": 0.8, "publishdate": 0.8,
+    "publish_date": 0.8, "publish-date": 0.8, "publication_date": 0.8, "date": 0.75,
+    "sailthru.date": 0.8, "parsely-pub-date": 0.8, "article.published": 0.8,
+    "og:published_time": 0.85,
+}  # fmt: skip
+_TEXT_KEYS = {
+    "og:title": ("title", 0.8), "twitter:title": ("title", 0.75),
+    "og:site_name": ("publisher", 0.8), "application-name": ("publisher", 0.6),
+}  # fmt: skip
+
+
+class HeadMetadataExtractor:
+    """Publisher-supplied metadata in the HTML head and in microdata."""
+
+    name = "head"
+
+    def extract(self, page: Page) -> Iterator[Candidate]:
+        """Propose times, URLs, titles and publishers from HTML metadata."""
+        for base, chunk in windows(page):
+            yield from self._tags(page, base, chunk)
+            yield from self._jsonld(page, base, chunk)
+            title = _TITLE.search(chunk)
+            if title is not None:
+                found = text_candidate(
+                    page, base + title.start(), title.group(0), rule="html.title",
+                    confidence=0.7, value=title["text"], field="title",
+                )  # fmt: skip
+                if found is not None:
+                    yield found
+
+    def _tags(self, page: Page, base: int, chunk: str) -> Iterator[Candidate]:
+        plain_time_seen = False
+        for match in _TAG.finditer(chunk):
+            tag, attrs = match["tag"].lower(), attributes(match["attrs"])
+            offset, raw = base + match.start(), match.group(0)
+            key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or ""
+            key = key.lower()
+            value = attrs.get("content") or attrs.get("datetime") or ""
+            if tag == "link":
+                yield from _canonical(page, offset, raw, attrs)
+            elif key in _PUBLISHED_KEYS and value:
+                moment = parse_any(value)
+                if moment is not None:
+                    yield time_candidate(
+                        page, offset, raw, rule=f"meta.{key}", confidence=_PUBLISHED_KEYS[key],
+                        moment=moment,
+                    )  # fmt: skip
+            elif tag == "time" and "datetime" in attrs:
+                pubdate = "pubdate" in match["attrs"].lower()
+                if not pubdate and plain_time_seen:
+                    continue  # only the first plain <time>: later ones are comments, related
+                plain_time_seen = plain_time_seen or not pubdate
+                moment = parse_any(attrs["datetime"])
+                if moment is not None:
+                    yield time_candidate(
+                        page, offset, raw, rule="html.time-pubdate" if pubdate else "html.time",
+                        confidence=0.9 if pubdate else 0.7, moment=moment,
+                    )  # fmt: skip
+            elif key in ("og:url", "twitter:url") and value:
+                yield from _url(page, offset, raw, value, "meta.og-url", 0.85)
+            elif key in _TEXT_KEYS and value:
+                field, confidence = _TEXT_KEYS[key]
+                found = text_candidate(
+                    page, offset, raw, rule=f"meta.{key}", confidence=confidence, value=value,
+                    field="title" if field == "title" else "publisher",
+                )  # fmt: skip
+                if found is not None:
+                    yield found
+
+    def _jsonld(self, page: Page, base: int, chunk: str) -> Iterator[Candidate]:
+        blocks = (m for m in _SCRIPT.finditer(chunk) if "ld+json" in m["attrs"].lower())
+        for opening in islice(blocks, _JSONLD_BLOCKS):
+            end = chunk.find("</script>", opening.end(), opening.end() + _JSONLD_LIMIT)
+            if end < 0:
+                continue
+            body = chunk[opening.end() : end]
+            try:
+                data = json.loads(body)
+            except ValueError:
+                # Hand-edited blocks often carry a trailing comma; the date is still readable.
+                date = _JSONLD_DATE.search(body)
+                moment = parse_any(date["date"]) if date else None
+                if date is not None and moment is not None:
+                    yield time_candidate(
+                        page, base + opening.end() + date.start(), date.group(0),
+                        rule="jsonld.datePublished", confidence=0.85, moment=moment,
+                    )  # fmt: skip
+                continue
+            for item in _articles(data, 0):
+                yield from _jsonld_item(page, base + opening.end(), body, item)
+
+
+def _articles(data: Any, depth: int) -> Iterator[dict[str, Any]]:
+    if depth > _JSONLD_DEPTH:
+        return
+    if isinstance(data, list):
+        for entry in data:
+            yield from _articles(entry, depth + 1)
+    elif isinstance(data, dict):
+        kind = data.get("@type", "")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if any(isinstance(k, str) and k.lower().endswith(_ARTICLE_TYPES) for k in kinds):
+            yield data
+        elif "datePublished" in data:
+            yield data
+        if "@graph" in data:
+            yield from _articles(data["@graph"], depth + 1)
+
+
+def _jsonld_item(page: Page, base: int, body: str, item: dict[str, Any]) -> Iterator[Candidate]:
+    def where(text: str) -> int:
+        found = body.find(text)
+        return base + (found if found >= 0 else 0)
+
+    published = item.get("datePublished")
+    if isinstance(published, str) and (moment := parse_any(published)) is not None:
+        yield time_candidate(
+            page, where(published), published, rule="jsonld.datePublished", confidence=0.9,
+            moment=moment,
+        )  # fmt: skip
+    url = item.get("url") or item.get("mainEntityOfPage")
+    if isinstance(url, dict):
+        url = url.get("@id") or url.get("url")
+    if isinstance(url, str):
+        yield from _url(page, where(url), url, url, "jsonld.url", 0.8)
+    headline = item.get("headline") or item.get("name")
+    if isinstance(headline, str):
+        found = text_candidate(
+            page, where(headline), headline, rule="jsonld.headline", confidence=0.8,
+            value=headline, field="title",
+        )  # fmt: skip
+        if found is not None:
+            yield found
+    publisher = item.get("publisher")
+    name = publisher.get("name") if isinstance(publisher, dict) else None
+    if isinstance(name, str):
+        found = text_candidate(
+            page, where(name), name, rule="jsonld.publisher", confidence=0.8, value=name,
+            field="publisher",
+        )  # fmt: skip
+        if found is not None:
+            yield found
+
+
+def _canonical(page: Page, offset: int, raw: str, attrs: dict[str, str]) -> Iterator[Candidate]:
+    if "canonical" in attrs.get("rel", "").lower().split() and attrs.get("href"):
+        yield from _url(page, offset, raw, attrs["href"], "html.canonical", 0.85)
+
+
+def _url(
+    page: Page, offset: int, raw: str, url: str, rule: str, confidence: float
+) -> Iterator[Candidate]:
+    if is_rejected_scheme(url) or is_mirror_or_navigation(url):
+        return
+    found = url_candidate(page, offset, raw, rule=rule, confidence=confidence, url=url)
+    if found is not None:
+        yield found

@@ -1,0 +1,139 @@
+"""Shared helpers for extractors: bounded scan windows, tag stripping, candidate builders."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+from provenance.extract.interface import Page
+from provenance.models import Candidate, ClaimField
+from provenance.timestamps import Moment
+from provenance.urls import clean, normalize, scheme
+
+# Metadata sits at the top (head, dateline) or the bottom (source line) of a page. Scanning
+# only these windows keeps a 100 MB single-line file to a few milliseconds of regex work.
+HEAD_CHARS = 256 * 1024
+TAIL_CHARS = 256 * 1024
+RAW_LIMIT = 300
+
+TAG_RE = re.compile(r"<[^<>]{0,2000}>")
+SPACE_RE = re.compile(r"[\s\u00a0\u3000]+")
+ATTR_RE = re.compile(r"""([\w:.\-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+# A bare URL runs to white space or markup; full-width brackets are allowed inside because
+# Minghui paths contain them (…法轮大法（图）-368243.html).
+URL_RE = re.compile(r"""(?:https?:)?//[^\s<>"'\]\[`]+|www\.[^\s<>"'\]\[`]+""", re.IGNORECASE)
+# A markdown link target: balanced parentheses allowed (Wikipedia-style paths), bounded and
+# possessive so that an unclosed "](" cannot make the scan quadratic.
+MD_URL = r"[^()\s]{1,2048}+(?:\([^()\s]{0,256}+\)[^()\s]{0,2048}+)*+"
+_TRAILING = ".,;:!?。，；：！？、…\"'»”’"
+_PAIRS = {")": "(", "）": "（", "]": "[", "」": "「", "』": "『", "》": "《"}
+
+
+def windows(page: Page) -> Iterator[tuple[int, str]]:
+    """Yield (offset, text) for the head and, for long pages, the tail of the page."""
+    text = page.text
+    if len(text) <= HEAD_CHARS + TAIL_CHARS:
+        yield 0, text
+        return
+    yield 0, text[:HEAD_CHARS]
+    start = len(text) - TAIL_CHARS
+    yield start, text[start:]
+
+
+def head(page: Page, limit: int) -> str:
+    """The first ``limit`` characters of the page."""
+    return page.text[:limit]
+
+
+def strip_tags(fragment: str) -> str:
+    """Drop tags and unescape entities, keeping the text between them."""
+    return html.unescape(TAG_RE.sub("", fragment))
+
+
+def squash(text: str) -> str:
+    """Fold runs of white space to one space; a lone ideographic space is kept as written."""
+    return SPACE_RE.sub(_fold_space, text).strip(" \t\n\u00a0\u3000")
+
+
+def _fold_space(match: re.Match[str]) -> str:
+    # Chinese titles separate clauses with one U+3000 (丈夫被迫害致死　天津…): keep it.
+    return match.group(0) if match.group(0) == "\u3000" else " "
+
+
+def attributes(tag_body: str) -> dict[str, str]:
+    """Parse a tag's attributes into a dict with lower-case names and unescaped values."""
+    found: dict[str, str] = {}
+    for match in ATTR_RE.finditer(tag_body):
+        value = match.group(2) if match.group(2) is not None else match.group(3)
+        if value is None:
+            value = match.group(4)
+        found.setdefault(match.group(1).lower(), html.unescape(value))
+    return found
+
+
+def trim_url(raw: str) -> str:
+    """Cut trailing punctuation and unbalanced closing brackets from a URL found in prose."""
+    url = raw
+    while url:
+        last = url[-1]
+        if last in _TRAILING:
+            url = url[:-1]
+        elif last in _PAIRS and url.count(_PAIRS[last]) < url.count(last):
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def _raw(text: str) -> str:
+    return text if len(text) <= RAW_LIMIT else text[: RAW_LIMIT - 1] + "…"
+
+
+def time_candidate(
+    page: Page, offset: int, raw: str, *, rule: str, confidence: float, moment: Moment,
+    field: ClaimField = "published",
+) -> Candidate:  # fmt: skip
+    """A timestamp candidate located at ``offset``."""
+    line, column = page.locate(offset)
+    return Candidate(
+        line=line, column=column, raw=_raw(raw), rule=rule, confidence=confidence,
+        field=field, value=moment.value, precision=moment.precision,
+    )  # fmt: skip
+
+
+def url_candidate(
+    page: Page, offset: int, raw: str, *, rule: str, confidence: float, url: str,
+    field: ClaimField = "original_url",
+) -> Candidate | None:  # fmt: skip
+    """A URL candidate, or None when the URL has no http(s) normal form."""
+    value = clean(html.unescape(url))
+    if scheme(value):
+        target = value
+    elif value.startswith("//") or value.lower().startswith("www."):
+        target = "http://" + value.lstrip("/")  # scheme-relative or bare host, as mirrors write
+    else:
+        return None  # relative links point inside the mirror, never to the original
+    normal = normalize(target)
+    if normal is None:
+        return None
+    line, column = page.locate(offset)
+    return Candidate(
+        line=line, column=column, raw=_raw(raw), rule=rule, confidence=confidence,
+        field=field, value=value, normalized=normal,
+    )  # fmt: skip
+
+
+def text_candidate(
+    page: Page, offset: int, raw: str, *, rule: str, confidence: float, value: str,
+    field: ClaimField,
+) -> Candidate | None:  # fmt: skip
+    """A text candidate (title, publisher) with white space folded, or None when empty."""
+    value = squash(html.unescape(value))
+    if not value:
+        return None
+    line, column = page.locate(offset)
+    return Candidate(
+        line=line, column=column, raw=_raw(raw), rule=rule, confidence=confidence,
+        field=field, value=value,
+    )  # fmt: skip

@@ -1,0 +1,129 @@
+"""Bytes to text: BOM, strict UTF-8 first, then detection (GB18030/GBK, Big5, …), CRLF.
+
+Invalid bytes never stop extraction: once an encoding is chosen the whole file is decoded
+with replacement characters and the number of replaced bytes is reported. NUL bytes (outside
+a UTF-16/32 file with a BOM) or a high share of control characters mark a file as binary.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+from provenance.models import FileStatus, Problem
+
+# Detection reads a sample; a 100 MB file must not be scanned whole by the detector.
+SAMPLE_BYTES = 64 * 1024
+_CONTROL = re.compile(rb"[\x01-\x08\x0e-\x1a\x1c-\x1f]")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Detector names mapped to the codec we decode with: GB18030 is a superset of GB2312 and GBK,
+# and Big5-HKSCS of Big5, so the wider codec reads every byte the narrower one could.
+_WIDER = {
+    "gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "hz": "gb18030",
+    "big5": "big5hkscs", "big5hkscs": "big5hkscs", "cp950": "big5hkscs",
+}  # fmt: skip
+_CJK_FALLBACKS = ("gb18030", "big5hkscs")
+# Code pages an archived page plausibly uses; anything else the detector offers is noise.
+_PLAUSIBLE = (
+    "gb18030", "big5", "shift_jis", "euc_jp", "euc_kr", "cp1252", "latin_1", "cp1251",
+    "koi8_r", "iso8859_15",
+)  # fmt: skip
+_LINE_BREAKS = re.compile(r"\r\n?")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A file's text (line breaks folded to LF), the encoding used, and what went wrong."""
+
+    status: FileStatus
+    text: str
+    encoding: str | None
+    problems: tuple[Problem, ...] = ()
+
+
+def is_binary(data: bytes) -> bool:
+    """True when the bytes are not text: NUL bytes or many control characters."""
+    sample = data[:SAMPLE_BYTES]
+    if b"\x00" in sample or b"\x00" in data[-SAMPLE_BYTES:]:
+        return True
+    return len(_CONTROL.findall(sample)) > max(8, len(sample) // 20)
+
+
+def _bom(data: bytes) -> str | None:
+    for mark, name in _BOMS:
+        if data.startswith(mark):
+            return name
+    return None
+
+
+def _detect(data: bytes) -> str:
+    sample = data[:SAMPLE_BYTES]
+    as_utf8 = sample.decode("utf-8", errors="replace")
+    bad = as_utf8.count("\ufffd")
+    # A UTF-8 file with a few corrupt bytes stays UTF-8: detectors would pick a legacy code
+    # page that garbles every valid character to save the few broken ones.
+    if sum(1 for ch in as_utf8 if ch > "\x7f") - bad >= 4 * bad:
+        return "utf-8"
+    for name in _CJK_FALLBACKS:
+        # A sample cut mid-character fails only at its very end: allow that one miss.
+        text = sample.decode(name, errors="replace")
+        if "\ufffd" not in text[:-1] and _looks_cjk(text):
+            guess = from_bytes(sample, cp_isolation=["gb18030", "big5"]).best()
+            return _WIDER.get(guess.encoding, name) if guess else name
+    guess = from_bytes(sample, cp_isolation=list(_PLAUSIBLE)).best()
+    if guess is None:
+        return "utf-8"
+    return _WIDER.get(guess.encoding, guess.encoding)
+
+
+def _looks_cjk(text: str) -> bool:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= 2
+
+
+def _fold(text: str) -> str:
+    return _LINE_BREAKS.sub("\n", text) if "\r" in text else text
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode a file's bytes, recording the encoding used; never raises."""
+    if not data:
+        return Decoded(status="empty", text="", encoding=None)
+    encoding = _bom(data)
+    if encoding is None and is_binary(data):
+        return Decoded(status="binary", text="", encoding=None)
+    if encoding is not None:
+        text = data.decode(encoding, errors="replace")
+        return _finish(text, encoding, text.count("\ufffd"))
+    try:
+        return _finish(data.decode("utf-8"), "utf-8", 0)
+    except UnicodeDecodeError:
+        pass
+    encoding = _detect(data)
+    try:
+        text = data.decode(encoding, errors="replace")
+    except LookupError:
+        encoding = "utf-8"
+        text = data.decode(encoding, errors="replace")
+    return _finish(text, encoding, text.count("\ufffd"))
+
+
+def _finish(text: str, encoding: str, replaced: int) -> Decoded:
+    text = _fold(text)
+    if text.startswith("\ufeff"):  # the utf-16/32 codecs with an explicit order keep the BOM
+        text = text[1:]
+    if not text.strip():
+        return Decoded(status="empty", text=text, encoding=encoding)
+    problems: tuple[Problem, ...] = ()
+    if replaced:
+        message = f"{replaced} invalid byte sequence(s) replaced while decoding as {encoding}"
+        problems = (Problem(code="invalid-bytes", severity="warning", message=message),)
+    return Decoded(status="ok", text=text, encoding=encoding, problems=problems)

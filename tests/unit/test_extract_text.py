@@ -1,0 +1,60 @@
+"""Bytes to text: BOM, strict UTF-8, CJK detection, CRLF, binary and empty files."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from provenance.text import decode
+
+SIMPLIFIED = "【大纪元2021年08月26日讯】美国总统气候变化特使约翰克里九月再次访华，讨论合作。"
+TRADITIONAL = "【大紀元2021年04月14日訊】美國氣候特使克里週三抵達上海，展開為期三天的訪問。"
+
+
+def test_strict_utf8_first() -> None:
+    decoded = decode(SIMPLIFIED.encode())
+    assert (decoded.status, decoded.encoding, decoded.text) == ("ok", "utf-8", SIMPLIFIED)
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "recorded"),
+    [(SIMPLIFIED, "gbk", "gb18030"), (SIMPLIFIED, "gb18030", "gb18030"),
+     (SIMPLIFIED, "gb2312", "gb18030"), (TRADITIONAL, "big5", "big5hkscs")],
+)  # fmt: skip
+def test_legacy_cjk_encodings(text: str, codec: str, recorded: str) -> None:
+    decoded = decode(text.encode(codec))
+    assert (decoded.encoding, decoded.text, decoded.problems) == (recorded, text, ())
+
+
+def test_bom_and_crlf() -> None:
+    decoded = decode(b"\xef\xbb\xbf" + "第一行\r\n第二行\r第三行".encode())
+    assert decoded.encoding == "utf-8-sig"
+    assert decoded.text == "第一行\n第二行\n第三行"
+    utf16 = decode("\ufeff标题\r\n".encode("utf-16-le"))
+    assert (utf16.status, utf16.encoding, utf16.text) == ("ok", "utf-16-le", "标题\n")
+
+
+def test_a_few_bad_bytes_keep_utf8_and_are_reported() -> None:
+    decoded = decode(SIMPLIFIED.encode() + b"\xff" + SIMPLIFIED.encode())
+    assert decoded.encoding == "utf-8"
+    assert SIMPLIFIED in decoded.text
+    assert [p.code for p in decoded.problems] == ["invalid-bytes"]
+
+
+@pytest.mark.parametrize("data", [b"\x00\x01\x02binary", b"PK\x03\x04" + bytes(range(256))])
+def test_binary(data: bytes) -> None:
+    decoded = decode(data)
+    assert (decoded.status, decoded.encoding, decoded.text) == ("binary", None, "")
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\r\n\t"])
+def test_empty(data: bytes) -> None:
+    assert decode(data).status == "empty"
+
+
+@given(st.binary(max_size=2000))
+def test_never_raises(data: bytes) -> None:
+    decoded = decode(data)
+    assert decoded.status in ("ok", "empty", "binary")
+    assert "\r" not in decoded.text
