@@ -15,12 +15,62 @@ from html.parser import HTMLParser
 
 from provenance.probe.models import DriftResult, DriftVerdict
 
-_SKIP = frozenset({"script", "style", "nav", "header", "footer", "aside", "noscript",
-                   "template", "svg", "form", "button", "select", "iframe", "head"})
-_VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "area", "base", "col",
-                   "embed", "source", "track", "wbr"})
-_BLOCK = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-                    "section", "article", "table", "blockquote", "pre", "center"})
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "noscript",
+        "template",
+        "svg",
+        "form",
+        "button",
+        "select",
+        "iframe",
+        "head",
+    }
+)
+_VOID = frozenset(
+    {
+        "br",
+        "hr",
+        "img",
+        "input",
+        "meta",
+        "link",
+        "area",
+        "base",
+        "col",
+        "embed",
+        "source",
+        "track",
+        "wbr",
+    }
+)
+_BLOCK = frozenset(
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "tr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "table",
+        "blockquote",
+        "pre",
+        "center",
+    }
+)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _WORD = re.compile(r"\w+")
@@ -183,6 +233,7 @@ def compare(
     *,
     against: str,
     url: str,
+    memento_url: str | None = None,
     thresholds: DriftThresholds | None = None,
 ) -> DriftResult:
     """Drift of our article text against another copy's (a memento or the live page)."""
@@ -191,7 +242,7 @@ def compare(
         verdict=verdict(s, thresholds=thresholds),
         against="memento" if against == "memento" else "live",
         compared_url=url,
-        memento_url=url if against == "memento" else None,
+        memento_url=memento_url,
         word_jaccard=s.word_jaccard,
         char_jaccard=s.char_jaccard,
         containment=s.containment,

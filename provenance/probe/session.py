@@ -227,8 +227,14 @@ class Session:
             if failure:
                 error, detail = failure
                 return Fetched(
-                    url=url, final_url=current, status=result.status, headers=result.headers,
-                    hops=tuple(hops), attempts=attempts, error=error, detail=detail,
+                    url=url,
+                    final_url=current,
+                    status=result.status,
+                    headers=result.headers,
+                    hops=tuple(hops),
+                    attempts=attempts,
+                    error=error,
+                    detail=detail,
                 )
             current = target
 
@@ -253,18 +259,27 @@ class Session:
                 return replace(result, error="budget", detail="the run's request budget is spent")
             waiting = host.cooldown_until - self.clock()
             if waiting > o.max_wait:
-                return replace(result, error="rate-limited", detail="host asked us to wait",
-                               retry_after=waiting)
+                return replace(
+                    result,
+                    error="rate-limited",
+                    detail="host asked us to wait",
+                    retry_after=waiting,
+                )
             result = replace(await self._once(url, headers, kind, host), attempts=attempt + 1)
             last = attempt == o.retries
             if result.status == 429:
-                delay = result.retry_after if result.retry_after is not None else (
-                    o.default_retry_after)
+                delay = (
+                    result.retry_after
+                    if result.retry_after is not None
+                    else (o.default_retry_after)
+                )
                 host.cooldown_until = max(host.cooldown_until, self.clock() + delay)
                 if last or delay > o.max_wait:
                     return result
-            elif result.status is not None and result.status >= 500 or result.error in (
-                "timeout", "reset", "refused", "network", "dns-temporary"
+            elif (
+                result.status is not None
+                and result.status >= 500
+                or result.error in ("timeout", "reset", "refused", "network", "dns-temporary")
             ):
                 if last:
                     return result
@@ -301,8 +316,12 @@ class Session:
                 finally:
                     await response.aclose()
         except (TimeoutError, httpx.TimeoutException):
-            return Fetched(url=url, final_url=url, error="timeout",
-                           detail=f"no complete answer within {o.deadline:g} s")
+            return Fetched(
+                url=url,
+                final_url=url,
+                error="timeout",
+                detail=f"no complete answer within {o.deadline:g} s",
+            )
         except httpx.ConnectError as e:
             error, detail = _connect_error(e)
             return Fetched(url=url, final_url=url, error=error, detail=detail)
