@@ -66,6 +66,7 @@ def _add_network(parser: argparse.ArgumentParser) -> None:
     )
     add("--budget", type=int, default=10_000, help="most requests in one run")
     add("--retries", type=int, default=3, help="retries after 5xx, timeouts, 429 (default 3)")
+    add("--backoff", type=duration, default=1.0, help="first retry delay, doubled (1s)")
     add(
         "--max-wait",
         type=duration,
@@ -127,6 +128,7 @@ def session_options(ns: argparse.Namespace) -> SessionOptions:
         deadline=ns.timeout,
         max_body=ns.max_bytes,
         retries=max(0, ns.retries),
+        backoff=ns.backoff,
         max_wait=ns.max_wait,
         concurrency=ns.concurrency,
         per_host=ns.per_host,

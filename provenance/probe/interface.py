@@ -25,6 +25,7 @@ FetchError = Literal[
     "timeout",  # the whole-request deadline passed (slow drip included)
     "blocked-address",  # the SSRF guard refused the resolved address
     "bad-scheme",  # not http or https (a redirect to file:// for instance)
+    "bad-url",  # a URL httpx will not send (an octal IPv4 host for instance)
     "too-many-redirects",
     "rate-limited",  # 429 with a Retry-After longer than we may wait
     "budget",  # the run's request budget is spent

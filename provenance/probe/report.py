@@ -17,7 +17,7 @@ def _drift(label: str, drift: DriftResult | None) -> str:
     if drift is None:
         return ""
     return (
-        f" {label} {drift.verdict} (words {drift.word_jaccard:.2f}, chars "
+        f"; {label} {drift.verdict} (words {drift.word_jaccard:.2f}, chars "
         f"{drift.char_jaccard:.2f}, simhash {drift.simhash_distance})"
     )
 
@@ -38,8 +38,8 @@ def entry_line(entry: ProbeEntry) -> str:
         parts.append(f"; memento {m.datetime} of {m.count} captures{away}")
     elif entry.archives:
         parts.append("; archives: " + ", ".join(a.status for a in entry.archives))
-    parts.append(_drift("; memento", entry.drift))
-    parts.append(_drift("; live page", entry.live_drift))
+    parts.append(_drift("memento", entry.drift))
+    parts.append(_drift("live page", entry.live_drift))
     return "".join(parts)
 
 

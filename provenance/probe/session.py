@@ -199,7 +199,8 @@ class Session:
         await self.client.aclose()
 
     def _host(self, url: str) -> _Host:
-        host = (urlsplit(url).hostname or "").lower()
+        # Limits and 429 cool-downs are per server: host and port.
+        host = urlsplit(url).netloc.lower().rsplit("@", 1)[-1]
         if host not in self._hosts:
             self._hosts[host] = _Host(slots=asyncio.Semaphore(self.options.per_host))
         return self._hosts[host]
@@ -325,9 +326,17 @@ class Session:
         except httpx.ConnectError as e:
             error, detail = _connect_error(e)
             return Fetched(url=url, final_url=url, error=error, detail=detail)
-        except (httpx.UnsupportedProtocol, httpx.InvalidURL) as e:
+        except httpx.UnsupportedProtocol as e:
             return Fetched(url=url, final_url=url, error="bad-scheme", detail=str(e))
-        except (httpx.ReadError, httpx.RemoteProtocolError, zlib.error) as e:
+        except httpx.InvalidURL as e:
+            # httpx refuses some spellings outright (octal IPv4 such as 0177.0.0.1).
+            return Fetched(url=url, final_url=url, error="bad-url", detail=f"refused: {e}")
+        except httpx.RemoteProtocolError as e:
+            if "location header" in str(e).lower():
+                # httpx parses Location even when not following: an unusable one ends here.
+                return Fetched(url=url, final_url=url, error="bad-url", detail=f"refused: {e}")
+            return Fetched(url=url, final_url=url, error="reset", detail=str(e) or "cut off")
+        except (httpx.ReadError, zlib.error) as e:
             return Fetched(url=url, final_url=url, error="reset", detail=str(e) or "cut off")
         except httpx.HTTPError as e:
             return Fetched(url=url, final_url=url, error="network", detail=str(e))

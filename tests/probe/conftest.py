@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -71,14 +71,26 @@ def canary() -> Iterator[Recorder]:
 
 
 @pytest.fixture
-def fault_server(canary: Recorder) -> Iterator[Recorder]:
-    """A server on 127.0.0.1 with one path per live-original fault."""
-    server = Recorder("127.0.0.1", {})
-    server.routes.update(fault_routes(server, canary.base, int(canary.server_address[1])))
-    server.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+def fault_servers(canary: Recorder) -> Iterator[Callable[[], Recorder]]:
+    """Make servers on 127.0.0.1 with one path per live-original fault."""
+    made: list[Recorder] = []
+
+    def make() -> Recorder:
+        server = Recorder("127.0.0.1", {})
+        server.routes.update(fault_routes(server, canary.base, int(canary.server_address[1])))
+        made.append(server.start())
+        return server
+
+    yield make
+    for server in made:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def fault_server(fault_servers: Callable[[], Recorder]) -> Recorder:
+    """One fault server."""
+    return fault_servers()
 
 
 def free_port() -> int:
