@@ -100,6 +100,8 @@ def _feed(decoder: zlib._Decompress, chunk: bytes, out: bytearray, cap: int) -> 
 
 async def read_capped(response: httpx.Response, cap: int) -> tuple[bytes, bool]:
     """Read a streamed body, decoding gzip/deflate ourselves so decoded bytes stay capped."""
+    if response.is_stream_consumed:  # already read, as mock transports do
+        return response.content[:cap], len(response.content) > cap
     encoding = response.headers.get("content-encoding", "").strip().lower()
     out = bytearray()
     if encoding in ("gzip", "x-gzip", "deflate"):
