@@ -71,7 +71,7 @@ def test_429_without_retry_after_waits_60_seconds_by_default() -> None:
     time = FakeTime()
     handler, seen = _scripted(R(429), R(200))
     fetched = asyncio.run(_fetch(_session(handler, time)))
-    assert getattr(fetched, "status") == 200
+    assert fetched.status == 200
     assert time.slept == [60.0]
     assert len(seen) == 2
 
@@ -96,7 +96,7 @@ def test_retry_after_longer_than_max_wait_gives_rate_limited_without_waiting() -
 
     first, second = asyncio.run(twice())
     assert classify(first).status == "rate-limited"  # type: ignore[arg-type]
-    assert getattr(second, "error") == "rate-limited"  # the host is cooling down: not asked
+    assert second.error == "rate-limited"  # the host is cooling down: not asked
     assert len(seen) == 1 and time.slept == []
 
 
@@ -119,7 +119,7 @@ def test_budget_stops_requests() -> None:
             return [await session.fetch(f"https://news.example/{i}") for i in range(3)]
 
     results = asyncio.run(three())
-    assert [getattr(r, "error") for r in results] == [None, None, "budget"]
+    assert [r.error for r in results] == [None, None, "budget"]
     assert len(seen) == 2
 
 
@@ -142,7 +142,7 @@ def test_at_most_five_redirects(hops: int, error: str | None) -> None:
         return httpx.Response(200)
 
     fetched = asyncio.run(_fetch(_session(handler, FakeTime()), "https://news.example/0"))
-    assert getattr(fetched, "error") == error
+    assert fetched.error == error
 
 
 def test_rate_limit_spaces_requests_to_one_host() -> None:
