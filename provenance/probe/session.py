@@ -318,7 +318,12 @@ class Session:
                     body, truncated = await read_capped(response, o.max_body)
                 finally:
                     await response.aclose()
-        except (TimeoutError, httpx.TimeoutException):
+        except (TimeoutError, httpx.TimeoutException) as e:
+            # httpx-aiohttp maps every aiohttp connection error to ConnectTimeout: the
+            # cause tells a refused or guarded connection from a real timeout.
+            error, detail = _connect_error(e)
+            if error != "network":
+                return Fetched(url=url, final_url=url, error=error, detail=detail)
             return Fetched(
                 url=url,
                 final_url=url,

@@ -64,12 +64,13 @@ def _throttled(make: Callable[[], Recorder]) -> dict[str, str]:
     return {path: make().base for path in THROTTLED}
 
 
+@pytest.mark.parametrize("transport", ["httpx", "aiohttp"])
 def test_every_fault_gets_its_class(
-    fault_servers: Callable[[], Recorder], canary: Recorder, tmp_path: Path
+    fault_servers: Callable[[], Recorder], canary: Recorder, tmp_path: Path, transport: str
 ) -> None:
     report = tmp_path / "report.json"
     manifest = _manifest(tmp_path, fault_servers().base, _throttled(fault_servers))
-    code, _ = run_probe(str(manifest), "--report", str(report),
+    code, _ = run_probe(str(manifest), "--report", str(report), "--transport", transport,
                         "--allow-host", "127.0.0.1", *FAST)
     found = entries(report)
     got = {"/" + name.removesuffix(".md"): e["live"]["status"] for name, e in found.items()}
@@ -110,12 +111,13 @@ def test_refusals_say_why(
     assert sum(canary.hits.values()) == 0
 
 
+@pytest.mark.parametrize("transport", ["httpx", "aiohttp"])
 def test_loopback_refused_without_allow_host(
-    fault_server: Recorder, canary: Recorder, tmp_path: Path
+    fault_server: Recorder, canary: Recorder, tmp_path: Path, transport: str
 ) -> None:
     report = tmp_path / "report.json"
     code, _ = run_probe(str(_manifest(tmp_path, fault_server.base)), "--report", str(report),
-                        *FAST)
+                        "--transport", transport, *FAST)
     statuses = {e["live"]["status"] for e in entries(report).values()}
     assert statuses == {"unknown"}
     assert sum(fault_server.hits.values()) == 0
