@@ -173,13 +173,21 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 
 def simhash(features: set[str]) -> int:
-    """Charikar's 64-bit simhash of a set of features."""
-    weights = [0] * 64
-    for feature in features:
-        value = int.from_bytes(hashlib.blake2b(feature.encode(), digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += 1 if value >> bit & 1 else -1
-    return sum(1 << bit for bit in range(64) if weights[bit] > 0)
+    """Charikar's 64-bit simhash of a set of features: each bit is the majority vote."""
+    digests = b"".join(
+        hashlib.blake2b(feature.encode(), digest_size=8).digest() for feature in features
+    )
+    count = len(digests) // 8
+    result = 0
+    # Bit-sliced majority: column j holds byte j of every digest, so one AND and one
+    # popcount count the ones of a bit position across all features at C speed.
+    for j in range(8):
+        column = int.from_bytes(digests[j::8], "big")
+        for k in range(8):
+            ones = (column & int.from_bytes(bytes([1 << k]) * count, "big")).bit_count()
+            if ones * 2 > count:
+                result |= 1 << ((7 - j) * 8 + k)
+    return result
 
 
 @dataclass(frozen=True)
