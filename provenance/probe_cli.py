@@ -24,6 +24,7 @@ from provenance.probe.session import DEFAULT_USER_AGENT, Session, SessionOptions
 from provenance.probe.targets import Target, load_manifest, targets
 
 DEFAULT_MANIFESTS = "manifests"
+UNSETTLED = frozenset({"unknown", "rate-limited"})
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -204,9 +205,16 @@ async def _probe(
 
 
 def _unchecked(entries: list[ProbeEntry]) -> bool:
-    """True when no archive could answer for any URL (every archive out of reach)."""
+    """True when the archives, or everything, could not be reached at all."""
     attempts = [a for e in entries for a in e.archives]
-    return bool(attempts) and all(a.status in ("unknown", "rate-limited") for a in attempts)
+    if attempts and all(a.status in UNSETTLED for a in attempts):
+        return True
+    probed = [e for e in entries if e.url is not None]
+    return bool(probed) and all(
+        (e.live is None or e.live.status in UNSETTLED)
+        and all(a.status in UNSETTLED for a in e.archives)
+        for e in probed
+    )
 
 
 def build_report(
@@ -230,7 +238,7 @@ def build_report(
 
 
 def exit_code(report: ProbeReport) -> int:
-    """0 clean, 1 findings, 3 when the archives could not be reached at all."""
+    """0 clean, 1 findings, 3 when nothing (or no archive) could be reached."""
     entries = [e for r in report.results for e in r.entries]
     if _unchecked(entries):
         return EXIT_CANNOT_CHECK
