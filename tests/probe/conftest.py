@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from servers import Recorder, fault_routes  # noqa: E402
+from probe_servers import Recorder, fault_routes, free_port  # noqa: E402
 
 HERE = Path(__file__).parent
 CASSETTES = HERE.parent / "cassettes"
@@ -93,13 +92,6 @@ def fault_server(fault_servers: Callable[[], Recorder]) -> Recorder:
     return fault_servers()
 
 
-def free_port() -> int:
-    """A port free on 127.0.0.1 (pywb's -p 0 would open two sockets)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def find_wayback() -> str | None:
     """pywb's ``wayback`` from PROVENANCE_PYWB, else from PATH."""
     given = os.environ.get("PROVENANCE_PYWB")
@@ -115,7 +107,7 @@ def pywb_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
     if wayback is None:
         pytest.skip("pywb not found: set PROVENANCE_PYWB to its 'wayback' script "
                     "(tests/probe/setup_pywb.sh installs one) or put it on PATH")
-    from archive_data import write_warc
+    from probe_archive import write_warc
 
     root = tmp_path_factory.mktemp("pywb")
     collection = root / "collections" / "web"

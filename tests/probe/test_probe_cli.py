@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from helpers import run_probe, write_manifest
+from probe_helpers import run_probe, write_manifest
 
 from provenance import probe_cli, schemas
 from provenance.probe.cache import ProbeCache

@@ -7,9 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import free_port
-from helpers import entries, run_probe, write_manifest
-from servers import ARTICLE_COPY, Recorder
+from probe_helpers import entries, run_probe, write_manifest
+from probe_servers import ARTICLE_COPY, Recorder, free_port
 
 # Both loopback addresses are open at the socket level so that only the probe's own
 # guard stands between it and the canary on 127.0.0.2.

@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from helpers import entries, run_probe, write_manifest
+from probe_helpers import entries, run_probe, write_manifest
 
 URL = "http://example.com/news/2006/storm.html"
 COPY = (

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from archive_data import CHANGED, COPIES, UNCHANGED
-from helpers import entries, run_probe, write_manifest
+from probe_archive import CHANGED, COPIES, UNCHANGED
+from probe_helpers import entries, run_probe, write_manifest
+from probe_servers import free_port
 
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 
@@ -63,8 +64,6 @@ def test_url_never_archived(pywb_root: tuple[str, Path], tmp_path: Path) -> None
 
 
 def test_unreachable_archive_is_exit_3(tmp_path: Path) -> None:
-    from conftest import free_port
-
     manifest = write_manifest(tmp_path, dict(COPIES))
     dead = f"http://127.0.0.1:{free_port()}/web"
     code, _ = run_probe(str(manifest), "--archive", dead, "--retries", "0", *FAST)

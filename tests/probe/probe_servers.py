@@ -27,6 +27,13 @@ ARTICLE_COPY = (
 # 16 MiB of zeros in about 16 KiB: far past any cap once decoded.
 BOMB = gzip.compress(b"\0" * (16 * 1024 * 1024), compresslevel=6)
 
+def free_port() -> int:
+    """A port free on 127.0.0.1 (pywb's -p 0 would open two sockets)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 Route = Callable[[BaseHTTPRequestHandler], None]
 
 
