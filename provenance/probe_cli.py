@@ -121,7 +121,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def session_options(ns: argparse.Namespace) -> SessionOptions:
     """The session settings from parsed arguments."""
-    for name in ("concurrency", "per_host", "budget"):
+    for name in ("concurrency", "per_host", "budget", "max_bytes"):
         if getattr(ns, name) < 1:
             raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
     return SessionOptions(
@@ -150,6 +150,8 @@ def probe_options(ns: argparse.Namespace) -> ProbeOptions:
     for base in archives:
         if not base.startswith(("http://", "https://")):
             raise UsageError(f"--archive {base!r} is not an http(s) URL")
+    if not 0.0 <= ns.unrelated <= ns.minor <= ns.identical <= 1.0:
+        raise UsageError("thresholds must satisfy 0 <= --unrelated <= --minor <= --identical <= 1")
     thresholds = DriftThresholds(identical=ns.identical, minor=ns.minor, unrelated=ns.unrelated)
     return ProbeOptions(
         archives=archives, index=ns.index, live=not ns.no_live, thresholds=thresholds

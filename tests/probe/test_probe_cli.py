@@ -64,9 +64,13 @@ def test_unreadable_manifest_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFix
     assert err.count("\n") == 1 and "not JSON" in err
 
 
-def test_bad_archive_is_exit_2(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "bad",
+    [["--archive", "ftp://archive.example/"], ["--minor", "0.99"], ["--concurrency", "0"]],
+)
+def test_bad_options_are_exit_2(tmp_path: Path, bad: list[str]) -> None:
     manifest = write_manifest(tmp_path, {"a.md": (None, None, "text")})
-    code, _ = run_probe(str(manifest), "--archive", "ftp://archive.example/")
+    code, _ = run_probe(str(manifest), *bad)
     assert code == 2
 
 
@@ -106,3 +110,10 @@ def test_damaged_cache_is_ignored(tmp_path: Path, capsys: pytest.CaptureFixture[
     cache.put("live", "https://a/", {"x": 1})
     cache.close()
     assert "going on without it" in capsys.readouterr().err
+
+
+def test_network_is_blocked_by_default() -> None:
+    import socket
+
+    with socket.socket() as s, pytest.raises(RuntimeError, match="Network is disabled"):
+        s.connect(("192.0.2.1", 80))
