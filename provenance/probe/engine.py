@@ -198,7 +198,7 @@ async def probe_target(
     results: list[Any] = await asyncio.gather(*(archive_tasks + ([live_task] if live_task else [])))
     outcomes: list[ArchiveOutcome] = results[: len(archive_tasks)]
     live, live_text, cached = results[-1] if live_task else (None, None, False)
-    ours = read_copy(target.copy)
+    ours = read_copy(target.copy, target.encoding)
     ours_text = article_text(ours) if ours is not None else None
     best = _best(outcomes)
     drift = live_drift = None

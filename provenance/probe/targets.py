@@ -21,6 +21,7 @@ class Target:
     url: str | None
     when: TimestampClaim | None
     copy: Path
+    encoding: str | None = None
 
 
 def load_manifest(path: Path) -> tuple[Manifest, Path]:
@@ -48,6 +49,7 @@ def targets(manifest: Manifest, folder: Path) -> list[Target]:
             url=record.original_url.normalized if record.original_url else None,
             when=record.published or record.captured,
             copy=folder / record.path,
+            encoding=record.encoding,
         )
         for record in sorted(manifest.files, key=_path)
     ]
@@ -95,13 +97,13 @@ def distance(span: tuple[datetime, datetime], when: datetime) -> int:
     return 0
 
 
-def read_copy(path: Path) -> str | None:
-    """Our copy's text, or None when it cannot be read."""
+def read_copy(path: Path, encoding: str | None = None) -> str | None:
+    """Our copy's text in the encoding the manifest recorded, or None when unreadable."""
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    return decode(data, None)
+    return decode(data, f"text/plain; charset={encoding}" if encoding else None)
 
 
 def decode(body: bytes, content_type: str | None) -> str:
