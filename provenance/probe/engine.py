@@ -94,13 +94,16 @@ async def probe_archive(
         capture = _nearest(listed.captures, when)
         answer = (f"{base.rstrip('/')}/{mm.ts14(capture.when)}/{target.url}", capture.when)
     memento_url, memento_when = answer
-    raw = await session.fetch(mm.raw_url(base, memento_when, target.url))
+    raw_url = mm.raw_url(base, memento_when, target.url)
+    raw = await session.fetch(raw_url)
     # A memento of an error page is still a memento: judge it by Memento-Datetime.
     archived = raw.ok and (raw.status == 200 or "memento-datetime" in raw.headers)
+    # An inexact timestamp redirects to the nearest capture: its Memento-Datetime rules.
+    memento_when = (mm.memento_time(raw, raw.final_url) if archived else None) or memento_when
     result = MementoResult(
         archive=base,
         url=memento_url,
-        raw_url=mm.raw_url(base, memento_when, target.url),
+        raw_url=raw_url,
         datetime=memento_when.isoformat().replace("+00:00", "Z"),
         count=len(listed.captures),
         distance_seconds=distance(span, memento_when) if span else None,
@@ -128,7 +131,8 @@ async def _cached_archive(
             ArchiveAttempt.model_validate(stored["attempt"]), memento, stored["text"]
         )
     outcome = await probe_archive(session, base, target, index=options.index)
-    if outcome.attempt.status not in UNSETTLED_ARCHIVE:
+    # A memento whose raw fetch failed (5xx, timeout) is not settled either.
+    if outcome.attempt.status not in UNSETTLED_ARCHIVE and outcome.attempt.error is None:
         cache.put(
             "memento",
             target.url,
