@@ -122,3 +122,48 @@ def test_loopback_refused_without_allow_host(
     assert sum(fault_server.hits.values()) == 0
     assert sum(canary.hits.values()) == 0
     assert code == 3  # nothing could be checked
+
+
+def test_only_settled_answers_are_cached(fault_server: Recorder, tmp_path: Path) -> None:
+    paths = ["/ok", "/gone404", "/always-500", "/drip"]
+    files = {f"{p.strip('/')}.md": (f"{fault_server.base}{p}", None, ARTICLE_COPY) for p in paths}
+    manifest = write_manifest(tmp_path, files)
+    args = [str(manifest), "--cache", str(tmp_path / "cache.sqlite"),
+            "--allow-host", "127.0.0.1", *[a for a in FAST if a != "--no-cache"]]
+    run_probe(*args)
+    first = dict(fault_server.hits)
+    run_probe(*args)
+    again = {p: fault_server.hits[p] - first[p] for p in paths}
+    assert again == {"/ok": 0, "/gone404": 0, "/always-500": 2, "/drip": 2}
+
+
+def test_bad_certificate_is_tls_error(tmp_path: Path) -> None:
+    import shutil
+    import ssl
+    import subprocess
+    import threading
+
+    from probe_servers import page
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a self-signed certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    server = Recorder("127.0.0.1", {"/ok": page("fine")})
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        port = server.server_address[1]
+        manifest = write_manifest(tmp_path, {"a.md": (f"https://127.0.0.1:{port}/ok", None, "x")})
+        report = tmp_path / "report.json"
+        run_probe(str(manifest), "--report", str(report), "--allow-host", "127.0.0.1", *FAST)
+        live = entries(report)["a.md"]["live"]
+        assert live["status"] == "tls-error"
+        assert server.hits["/ok"] == 0
+    finally:
+        server.shutdown()
+        server.server_close()
