@@ -117,11 +117,16 @@ def pywb_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
     (root / "config.yaml").write_text("framed_replay: false\ncdx_api_endpoint: /cdx/search/cdx\n")
     manager = str(Path(wayback).with_name("wb-manager"))
     log = (root / "pywb.log").open("w")
-    subprocess.run([manager, "reindex", "web"], cwd=root, stdout=log, stderr=log, check=True)
     port = free_port()
+    # Indexing and start-up run side by side: pywb reads the index folder per query.
     # Output goes to a file: pywb hangs when an unread pipe fills.
+    index = subprocess.Popen([manager, "reindex", "web"], cwd=root, stdout=log,
+                             stderr=subprocess.STDOUT)
     proc = subprocess.Popen([wayback, "-b", "127.0.0.1", "-p", str(port)], cwd=root,
                             stdout=log, stderr=subprocess.STDOUT)
+    if index.wait(timeout=60) != 0:
+        proc.terminate()
+        pytest.fail(f"wb-manager reindex failed: {(root / 'pywb.log').read_text()[-2000:]}")
     base = f"http://127.0.0.1:{port}/web"
     try:
         _wait_until_up(base, proc, root)

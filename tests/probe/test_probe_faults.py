@@ -124,17 +124,21 @@ def test_loopback_refused_without_allow_host(
     assert code == 3  # nothing could be checked
 
 
-def test_only_settled_answers_are_cached(fault_server: Recorder, tmp_path: Path) -> None:
-    paths = ["/ok", "/gone404", "/always-500", "/drip"]
-    files = {f"{p.strip('/')}.md": (f"{fault_server.base}{p}", None, ARTICLE_COPY) for p in paths}
+def test_only_settled_answers_are_cached(
+    fault_servers: Callable[[], Recorder], tmp_path: Path
+) -> None:
+    server, throttled = fault_servers(), fault_servers()
+    bases = {"/ok": server, "/gone404": server, "/always-500": server, "/hang-up": server,
+             "/429-bare": throttled}
+    files = {f"{p.strip('/')}.md": (f"{s.base}{p}", None, ARTICLE_COPY) for p, s in bases.items()}
     manifest = write_manifest(tmp_path, files)
     args = [str(manifest), "--cache", str(tmp_path / "cache.sqlite"),
             "--allow-host", "127.0.0.1", *[a for a in FAST if a != "--no-cache"]]
     run_probe(*args)
-    first = dict(fault_server.hits)
+    first = {p: s.hits[p] for p, s in bases.items()}
     run_probe(*args)
-    again = {p: fault_server.hits[p] - first[p] for p in paths}
-    assert again == {"/ok": 0, "/gone404": 0, "/always-500": 2, "/drip": 2}
+    again = {p: s.hits[p] - first[p] for p, s in bases.items()}
+    assert again == {"/ok": 0, "/gone404": 0, "/always-500": 2, "/hang-up": 2, "/429-bare": 1}
 
 
 def test_bad_certificate_is_tls_error(tmp_path: Path) -> None:
