@@ -1,0 +1,1 @@
+"""The network probe: live originals, web archives (Memento, CDX) and content drift."""

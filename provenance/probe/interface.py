@@ -1,0 +1,91 @@
+"""The probe's plugin seams: HTTP transports by name, and what a fetch returns.
+
+A transport factory builds the ``httpx.AsyncBaseTransport`` every request goes through;
+it must apply the SSRF guard on resolved addresses. ``TRANSPORTS`` is the registry the
+``--transport`` choices come from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import httpx
+
+from provenance.probe.guard import AddressPolicy, Resolver
+from provenance.probe.models import Hop
+
+FetchError = Literal[
+    "dns",  # the host name does not exist
+    "dns-temporary",  # the resolver failed for now
+    "refused",  # connection refused
+    "reset",  # connection reset or cut-off body
+    "tls",  # certificate or handshake failure; never retried without verification
+    "timeout",  # the whole-request deadline passed (slow drip included)
+    "blocked-address",  # the SSRF guard refused the resolved address
+    "bad-scheme",  # not http or https (a redirect to file:// for instance)
+    "bad-url",  # a URL httpx will not send (an octal IPv4 host for instance)
+    "too-many-redirects",
+    "rate-limited",  # 429 with a Retry-After longer than we may wait
+    "budget",  # the run's request budget is spent
+    "network",  # any other transport failure
+]
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The outcome of one logical request: retries and redirects already applied."""
+
+    url: str
+    final_url: str
+    status: int | None = None
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
+    body: bytes = b""
+    truncated: bool = False
+    hops: tuple[Hop, ...] = ()
+    attempts: int = 0
+    error: FetchError | None = None
+    detail: str | None = None
+    retry_after: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when an HTTP answer arrived (whatever its status)."""
+        return self.error is None and self.status is not None
+
+
+@dataclass(frozen=True)
+class TransportSpec:
+    """What a transport factory is given."""
+
+    policy: AddressPolicy
+    max_connections: int
+    keepalive: int
+    http2: bool
+    trust_env: bool
+    resolver: Resolver | None = None
+
+
+TransportFactory = Callable[[TransportSpec], httpx.AsyncBaseTransport]
+
+
+def httpx_transport(spec: TransportSpec) -> httpx.AsyncBaseTransport:
+    """httpx's own transport with the guarded network backend."""
+    from provenance.probe.transport import GuardedHTTPTransport
+
+    return GuardedHTTPTransport(spec)
+
+
+def aiohttp_transport(spec: TransportSpec) -> httpx.AsyncBaseTransport:
+    """httpx's API over aiohttp, resolver guarded (much faster at high concurrency)."""
+    try:
+        from provenance.probe.aiohttp_transport import GuardedAiohttpTransport
+    except ImportError as e:
+        from provenance.errors import UsageError
+
+        raise UsageError("--transport aiohttp needs the httpx-aiohttp package") from e
+    return GuardedAiohttpTransport(spec)
+
+
+TRANSPORTS: dict[str, TransportFactory] = {"httpx": httpx_transport, "aiohttp": aiohttp_transport}

@@ -1,0 +1,358 @@
+"""The one HTTP session of a probe run: limits, retries, Retry-After, deadline, body cap.
+
+Everything the probe sends goes through :class:`Session`. It owns the request budget,
+per-host concurrency and rate limits (archive index endpoints get their own, slower
+rate), the User-Agent, bounded exponential retries, ``Retry-After``, a deadline for the
+whole request (so a slow-drip server cannot hold a slot), a cap on *decoded* body bytes
+(so a gzip bomb cannot fill memory), and redirects followed by hand so that every hop is
+checked. Addresses are checked by the transport's guarded network backend.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import zlib
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from importlib import metadata
+from types import TracebackType
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from provenance.errors import UsageError
+from provenance.probe.guard import AddressPolicy, Resolver
+from provenance.probe.interface import TRANSPORTS, Fetched, FetchError, TransportSpec
+from provenance.probe.models import Hop
+
+PROJECT_URL = "https://github.com/provenance-tools/provenance"
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+RequestKind = Literal["page", "index"]
+
+
+def _version() -> str:
+    try:
+        return metadata.version("provenance")
+    except metadata.PackageNotFoundError:
+        return "0.1.0"
+
+
+DEFAULT_USER_AGENT = f"provenance/{_version()} (+{PROJECT_URL})"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionOptions:
+    """Politeness and safety settings; the defaults are what a user gets."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    deadline: float = 30.0
+    connect_timeout: float = 10.0
+    max_body: int = 5 * 1024 * 1024
+    max_redirects: int = 5
+    retries: int = 3
+    backoff: float = 1.0
+    max_wait: float = 60.0
+    default_retry_after: float = 60.0
+    concurrency: int = 16
+    per_host: int = 4
+    rate: float = 2.0
+    # The Internet Archive allows about 30 CDX/TimeMap requests a minute per IP and blocks
+    # for an hour those who ignore its 429s: 0.4/s (24 a minute) stays below that.
+    index_rate: float = 0.4
+    budget: int = 10_000
+    allow_hosts: tuple[str, ...] = ()
+    trust_env: bool = False
+    http2: bool = True
+    keepalive: int = 20
+    transport: str = "httpx"
+
+
+def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float | None:
+    """``Retry-After`` as seconds: an integer, or an HTTP date; None when absent or bad."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+def _feed(decoder: zlib._Decompress, chunk: bytes, out: bytearray, cap: int) -> bool:
+    """Decompress a chunk without ever producing more than the cap; True when over it."""
+    data = chunk
+    while data:
+        out += decoder.decompress(data, cap + 1 - len(out))
+        if len(out) > cap:
+            return True
+        data = decoder.unconsumed_tail
+    return False
+
+
+async def read_capped(response: httpx.Response, cap: int) -> tuple[bytes, bool]:
+    """Read a streamed body, decoding gzip/deflate ourselves so decoded bytes stay capped."""
+    if response.is_stream_consumed:  # already read, as mock transports do
+        return response.content[:cap], len(response.content) > cap
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    out = bytearray()
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        wbits = 16 + zlib.MAX_WBITS if encoding != "deflate" else zlib.MAX_WBITS
+        decoder = zlib.decompressobj(wbits)
+        async for chunk in response.aiter_raw():
+            if _feed(decoder, chunk, out, cap):
+                return bytes(out[:cap]), True
+        return bytes(out), False
+    chunks = response.aiter_raw() if encoding in ("", "identity") else response.aiter_bytes()
+    async for chunk in chunks:
+        out += chunk
+        if len(out) > cap:
+            return bytes(out[:cap]), True
+    return bytes(out), False
+
+
+def _connect_error(e: BaseException) -> tuple[FetchError, str]:
+    """Name a connection failure by walking the exception's causes."""
+    import ssl
+
+    from provenance.probe.guard import BlockedAddressError, ResolveError
+
+    seen: BaseException | None = e
+    while seen is not None:
+        if isinstance(seen, BlockedAddressError):
+            return "blocked-address", str(seen)
+        if isinstance(seen, ResolveError):
+            return ("dns" if seen.permanent else "dns-temporary"), str(seen)
+        if isinstance(seen, ssl.SSLError | ssl.CertificateError):
+            return "tls", f"TLS: {seen}"
+        if isinstance(seen, ConnectionRefusedError):
+            return "refused", "connection refused"
+        seen = seen.__cause__ or seen.__context__
+    return "network", str(e) or type(e).__name__
+
+
+@dataclass
+class _Host:
+    """Per-host politeness state."""
+
+    slots: asyncio.Semaphore
+    next_at: dict[str, float] = field(default_factory=dict)
+    cooldown_until: float = 0.0
+
+
+class Session:
+    """An async HTTP session shared by every probe of a run; use as ``async with``."""
+
+    def __init__(
+        self,
+        *,
+        options: SessionOptions | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        resolver: Resolver | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.options = options or SessionOptions()
+        self.policy = AddressPolicy(allow_hosts=self.options.allow_hosts)
+        self.clock = clock
+        self.sleep = sleep
+        self.sent = 0
+        self._hosts: dict[str, _Host] = {}
+        self._slots = asyncio.Semaphore(self.options.concurrency)
+        if transport is None:
+            factory = TRANSPORTS.get(self.options.transport)
+            if factory is None:
+                raise UsageError(f"unknown transport {self.options.transport!r}")
+            transport = factory(self._spec(resolver))
+        timeout = httpx.Timeout(self.options.deadline, connect=self.options.connect_timeout)
+        self.client = httpx.AsyncClient(
+            transport=transport,
+            trust_env=self.options.trust_env,
+            follow_redirects=False,
+            timeout=timeout,
+            headers={"User-Agent": self.options.user_agent, "Accept-Encoding": "gzip, deflate"},
+        )
+
+    def _spec(self, resolver: Resolver | None) -> TransportSpec:
+        o = self.options
+        return TransportSpec(
+            policy=self.policy,
+            max_connections=o.concurrency,
+            keepalive=o.keepalive,
+            http2=o.http2,
+            trust_env=o.trust_env,
+            resolver=resolver,
+        )
+
+    async def __aenter__(self) -> Session:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.client.aclose()
+
+    def _host(self, url: str) -> _Host:
+        # Limits and 429 cool-downs are per server: host and port.
+        host = urlsplit(url).netloc.lower().rsplit("@", 1)[-1]
+        if host not in self._hosts:
+            self._hosts[host] = _Host(slots=asyncio.Semaphore(self.options.per_host))
+        return self._hosts[host]
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        follow: bool = True,
+        kind: RequestKind = "page",
+    ) -> Fetched:
+        """GET a URL with retries, following (and checking) at most N redirects."""
+        hops: list[Hop] = []
+        current, attempts = url, 0
+        while True:
+            result = await self._with_retries(current, headers, kind)
+            attempts += result.attempts
+            location = result.headers.get("location") if result.status in REDIRECTS else None
+            if not follow or not location or result.error:
+                return replace(result, url=url, hops=tuple(hops), attempts=attempts)
+            target = urljoin(current, location.strip())
+            hops.append(Hop(url=current, status=result.status or 0, location=target))
+            failure = self._redirect_refusal(target, len(hops))
+            if failure:
+                error, detail = failure
+                return Fetched(
+                    url=url,
+                    final_url=current,
+                    status=result.status,
+                    headers=result.headers,
+                    hops=tuple(hops),
+                    attempts=attempts,
+                    error=error,
+                    detail=detail,
+                )
+            current = target
+
+    def _redirect_refusal(self, target: str, count: int) -> tuple[FetchError, str] | None:
+        if urlsplit(target).scheme.lower() not in ("http", "https"):
+            return "bad-scheme", f"redirect to a non-HTTP URL refused: {target[:200]}"
+        if count > self.options.max_redirects:
+            return "too-many-redirects", f"more than {self.options.max_redirects} redirects"
+        return None
+
+    def _backoff(self, attempt: int) -> float:
+        return min(self.options.backoff * (2.0**attempt), self.options.max_wait)
+
+    async def _with_retries(
+        self, url: str, headers: Mapping[str, str] | None, kind: RequestKind
+    ) -> Fetched:
+        o = self.options
+        host = self._host(url)
+        result = Fetched(url=url, final_url=url)
+        for attempt in range(o.retries + 1):
+            if self.sent >= o.budget:
+                return replace(result, error="budget", detail="the run's request budget is spent")
+            waiting = host.cooldown_until - self.clock()
+            if waiting > o.max_wait:
+                return replace(
+                    result,
+                    error="rate-limited",
+                    detail="host asked us to wait",
+                    retry_after=waiting,
+                )
+            result = replace(await self._once(url, headers, kind, host), attempts=attempt + 1)
+            last = attempt == o.retries
+            if result.status == 429:
+                delay = (
+                    result.retry_after
+                    if result.retry_after is not None
+                    else (o.default_retry_after)
+                )
+                host.cooldown_until = max(host.cooldown_until, self.clock() + delay)
+                if last or delay > o.max_wait:
+                    return result
+            elif (
+                result.status is not None
+                and result.status >= 500
+                or result.error in ("timeout", "reset", "refused", "network", "dns-temporary")
+            ):
+                if last:
+                    return result
+                await self.sleep(self._backoff(attempt))
+            else:
+                return result
+        return result
+
+    async def _wait_turn(self, host: _Host, kind: RequestKind) -> None:
+        rate = self.options.index_rate if kind == "index" else self.options.rate
+        now = self.clock()
+        start = max(now, host.next_at.get(kind, 0.0), host.cooldown_until)
+        host.next_at[kind] = start + (1.0 / rate if rate > 0 else 0.0)
+        if start > now:
+            await self.sleep(start - now)
+
+    async def _once(
+        self, url: str, headers: Mapping[str, str] | None, kind: RequestKind, host: _Host
+    ) -> Fetched:
+        async with host.slots:
+            await self._wait_turn(host, kind)
+            async with self._slots:
+                self.sent += 1
+                return await self._send(url, headers)
+
+    async def _send(self, url: str, headers: Mapping[str, str] | None) -> Fetched:
+        o = self.options
+        try:
+            async with asyncio.timeout(o.deadline):
+                request = self.client.build_request("GET", url, headers=headers)
+                response = await self.client.send(request, stream=True)
+                try:
+                    body, truncated = await read_capped(response, o.max_body)
+                finally:
+                    await response.aclose()
+        except (TimeoutError, httpx.TimeoutException) as e:
+            # httpx-aiohttp maps every aiohttp connection error to ConnectTimeout: the
+            # cause tells a refused or guarded connection from a real timeout.
+            error, detail = _connect_error(e)
+            if error != "network":
+                return Fetched(url=url, final_url=url, error=error, detail=detail)
+            return Fetched(
+                url=url,
+                final_url=url,
+                error="timeout",
+                detail=f"no complete answer within {o.deadline:g} s",
+            )
+        except httpx.ConnectError as e:
+            error, detail = _connect_error(e)
+            return Fetched(url=url, final_url=url, error=error, detail=detail)
+        except httpx.UnsupportedProtocol as e:
+            return Fetched(url=url, final_url=url, error="bad-scheme", detail=str(e))
+        except httpx.InvalidURL as e:
+            # httpx refuses some spellings outright (octal IPv4 such as 0177.0.0.1).
+            return Fetched(url=url, final_url=url, error="bad-url", detail=f"refused: {e}")
+        except httpx.RemoteProtocolError as e:
+            if "location header" in str(e).lower():
+                # httpx parses Location even when not following: an unusable one ends here.
+                return Fetched(url=url, final_url=url, error="bad-url", detail=f"refused: {e}")
+            return Fetched(url=url, final_url=url, error="reset", detail=str(e) or "cut off")
+        except (httpx.ReadError, zlib.error) as e:
+            return Fetched(url=url, final_url=url, error="reset", detail=str(e) or "cut off")
+        except httpx.HTTPError as e:
+            return Fetched(url=url, final_url=url, error="network", detail=str(e))
+        return Fetched(
+            url=url,
+            final_url=str(response.url),
+            status=response.status_code,
+            headers=response.headers,
+            body=body,
+            truncated=truncated,
+            retry_after=retry_after_seconds(response.headers.get("retry-after")),
+        )

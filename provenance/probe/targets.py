@@ -1,0 +1,126 @@
+"""What to probe: the files of a manifest, their original URLs, embedded times and our copies."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from provenance.errors import ManifestError
+from provenance.models import FileRecord, Manifest, TimestampClaim
+
+
+@dataclass(frozen=True)
+class Target:
+    """One file to probe."""
+
+    path: str
+    url: str | None
+    when: TimestampClaim | None
+    copy: Path
+    encoding: str | None = None
+
+
+def load_manifest(path: Path) -> tuple[Manifest, Path]:
+    """Read and validate a manifest; return it and the folder it describes."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        manifest = Manifest.model_validate(json.loads(text))
+    except OSError as e:
+        raise ManifestError(f"cannot read: {e.strerror or e}", where=str(path)) from e
+    except json.JSONDecodeError as e:
+        raise ManifestError(f"not JSON: {e.msg} at line {e.lineno}", where=str(path)) from e
+    except ValidationError as e:
+        first = e.errors()[0]
+        field = "/".join(str(p) for p in first["loc"])
+        message = f"not a valid manifest: {field}: {first['msg']}"
+        raise ManifestError(message, where=str(path)) from e
+    return manifest, (path.parent / manifest.folder)
+
+
+def targets(manifest: Manifest, folder: Path) -> list[Target]:
+    """One target per file, sorted by path; the publication time, else the capture time."""
+    return [
+        Target(
+            path=record.path,
+            url=record.original_url.normalized if record.original_url else None,
+            when=record.published or record.captured,
+            copy=folder / record.path,
+            encoding=record.encoding,
+        )
+        for record in sorted(manifest.files, key=_path)
+    ]
+
+
+def _path(record: FileRecord) -> str:
+    return record.path
+
+
+def interval(claim: TimestampClaim | None) -> tuple[datetime, datetime] | None:
+    """The span a timestamp covers at its precision: a day is a day, not midnight UTC."""
+    if claim is None:
+        return None
+    value = claim.value
+    try:
+        if "T" in value or " " in value:
+            when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            when = when if when.tzinfo else when.replace(tzinfo=UTC)
+            return when, when
+        parts = [int(p) for p in value.split("-")]
+    except ValueError:
+        return None
+    if len(parts) == 3:
+        start = datetime.combine(date(*parts), datetime.min.time(), UTC)
+        return start, start + timedelta(days=1)
+    if len(parts) == 2:
+        start = datetime(parts[0], parts[1], 1, tzinfo=UTC)
+        end = datetime(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1, tzinfo=UTC)
+        return start, end
+    start = datetime(parts[0], 1, 1, tzinfo=UTC)
+    return start, datetime(parts[0] + 1, 1, 1, tzinfo=UTC)
+
+
+def midpoint(span: tuple[datetime, datetime]) -> datetime:
+    """The time to ask a TimeGate for."""
+    return span[0] + (span[1] - span[0]) / 2
+
+
+def distance(span: tuple[datetime, datetime], when: datetime) -> int:
+    """Whole seconds from a time to a span, 0 inside it."""
+    if when < span[0]:
+        return int((span[0] - when).total_seconds())
+    if when > span[1]:
+        return int((when - span[1]).total_seconds())
+    return 0
+
+
+def read_copy(path: Path, encoding: str | None = None) -> str | None:
+    """Our copy's text in the encoding the manifest recorded, or None when unreadable."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return decode(data, f"text/plain; charset={encoding}" if encoding else None)
+
+
+def decode(body: bytes, content_type: str | None) -> str:
+    """Bytes to text: the declared charset, else UTF-8, else a detected one."""
+    charset = None
+    if content_type and "charset=" in content_type.lower():
+        charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'")
+    if charset:
+        try:
+            return body.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(body).best()
+    return str(best) if best is not None else body.decode("utf-8", "replace")

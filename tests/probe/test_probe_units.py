@@ -1,0 +1,135 @@
+"""Parsers (link-format, both CDX forms), timestamps, drift reduction and verdicts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from provenance.models import TimestampClaim
+from provenance.probe import memento as mm
+from provenance.probe.drift import DriftThresholds, article_text, score, tokens, verdict
+from provenance.probe.targets import distance, interval, midpoint
+
+TIMEMAP = "\n".join([
+    '<http://a.example/>; rel="original",',
+    '<https://web.archive.org/web/timemap/link/http://a.example/>; rel="self"; '
+    'type="application/link-format",',
+    '<https://web.archive.org/web/20060114023625/http://a.example/>; rel="first memento"; '
+    'datetime="Sat, 14 Jan 2006 02:36:25 GMT",',
+    '<https://web.archive.org/web/20070101000000/http://a.example/?q=a,b>; rel="memento"; '
+    'datetime="Mon, 01 Jan 2007 00:00:00 GMT",',
+    "garbage here",
+    '<https://web.archive.org/web/2008/http://a.example/>; rel="memento"; datetime="not a date",',
+])
+
+
+def test_timemap_mementos_and_malformed_count() -> None:
+    found = mm.parse_timemap(TIMEMAP)
+    assert [c.url.split("/web/")[1][:14] for c in found.captures] == [
+        "20060114023625", "20070101000000"]
+    assert found.captures[1].url.endswith("?q=a,b")  # commas inside <> are not separators
+    assert found.malformed == 2
+
+
+def test_ia_cdx_rows() -> None:
+    text = ('[["urlkey","timestamp","original","mimetype","statuscode","digest","length"],'
+            '["k","20200101000000","http://a.example/","text/html","200","D","1"],'
+            '["k","bad","http://a.example/","text/html","200","D","1"],["short"]]')
+    found = mm.parse_cdx(text)
+    assert len(found.captures) == 1 and found.captures[0].status == 200
+    assert found.malformed == 2
+    assert mm.parse_cdx("[]").captures == ()
+    assert mm.parse_ia_cdx("[not json").malformed == 1
+
+
+def test_pywb_cdx_ndjson() -> None:
+    text = ('{"urlkey": "k", "timestamp": "20200101000000", "url": "http://a.example/", '
+            '"mime": "text/html", "status": "200"}\n{broken\n\n'
+            '{"timestamp": "20210101000000", "url": "http://a.example/", "status": "-"}\n'
+            '["not", "an", "object"]\n')
+    found = mm.parse_cdx(text)
+    assert [c.status for c in found.captures] == [200, None]
+    assert found.malformed == 2
+
+
+@given(st.text(max_size=300))
+def test_parsers_never_crash(text: str) -> None:
+    for parse in (mm.parse_timemap, mm.parse_ia_cdx, mm.parse_pywb_cdx):
+        result = parse(text)
+        assert result.malformed >= 0
+
+
+def test_cdx_endpoints_cover_ia_and_pywb() -> None:
+    assert mm.cdx_endpoints("https://web.archive.org/web") == [
+        "https://web.archive.org/cdx/search/cdx", "https://web.archive.org/web/cdx/search/cdx"]
+
+
+def test_wayback_timestamps() -> None:
+    assert mm.parse_ts14("2006") == datetime(2006, 1, 1, tzinfo=UTC)
+    assert mm.parse_ts14("20060114023625") == datetime(2006, 1, 14, 2, 36, 25, tzinfo=UTC)
+    assert mm.parse_ts14("20061340") is None
+    assert mm.http_date(datetime(2006, 1, 14, 2, 36, 25, tzinfo=UTC)) == (
+        "Sat, 14 Jan 2006 02:36:25 GMT")
+
+
+def _claim(value: str, precision: str) -> TimestampClaim:
+    return TimestampClaim(line=1, column=0, raw=value, rule="t", confidence=1.0, value=value,
+                          precision=precision)  # type: ignore[arg-type]
+
+
+def test_a_day_is_a_day_not_midnight() -> None:
+    span = interval(_claim("2020-03-17", "day"))
+    assert span is not None
+    assert midpoint(span) == datetime(2020, 3, 17, 12, tzinfo=UTC)
+    assert distance(span, datetime(2020, 3, 17, 23, tzinfo=UTC)) == 0
+    assert distance(span, datetime(2020, 3, 18, 1, tzinfo=UTC)) == 3600
+    month = interval(_claim("2020-12", "month"))
+    assert month == (datetime(2020, 12, 1, tzinfo=UTC), datetime(2021, 1, 1, tzinfo=UTC))
+    exact = interval(_claim("2020-03-17T08:00:00+08:00", "second"))
+    assert exact is not None and exact[0] == datetime(2020, 3, 17, 0, tzinfo=UTC)
+
+
+def test_article_text_drops_boilerplate() -> None:
+    page = ("<html><head><title>T</title><style>p{}</style><script>x()</script></head><body>"
+            "<header>Site</header><nav><a>Home</a></nav><p>Body one.</p><aside>Ad</aside>"
+            "<p>Body&nbsp;two.</p><footer>(c)</footer></body></html>")
+    assert article_text(page) == "Body one.\nBody two."
+    markdown = ("### Title\n------\n#### [Home](http://x/) &nbsp;|&nbsp; [News](http://x/n)\n\n"
+                "Text [link](http://y) here.\n")
+    assert article_text(markdown) == "Title\nText link here."
+
+
+def test_cjk_text_is_shingled_by_character() -> None:
+    assert tokens("天津报道 hello") == ["天", "津", "报", "道", "hello"]
+    a = "明慧网二零二零年十二月十九日通讯员天津报道自二零二零年十一月以来"
+    assert verdict(score(a, a)) == "identical"
+    assert verdict(score(a, "完全不同的一段中文内容与上面没有任何关系的句子")) == "unrelated"
+
+
+TEXT = ("The harbour reopened on Tuesday after three days of repairs to the outer wall. "
+        "Fishing boats returned before dawn and the fish market opened at nine as usual. "
+        "The harbour master said the new stones should hold through the winter storms. "
+        "Ferry services to the islands will resume on Thursday morning at seven.")
+
+
+@pytest.mark.parametrize(
+    ("theirs", "expected"),
+    [
+        (TEXT, "identical"),
+        (TEXT.replace("Thursday", "Friday"), "minor"),
+        (TEXT[:160] + " The council has since closed the market for a year of works.", "drifted"),
+        ("Quarterly revenue rose eight percent on strong cloud demand, the company said.",
+         "unrelated"),
+    ],
+)
+def test_verdicts(theirs: str, expected: str) -> None:
+    assert verdict(score(TEXT, theirs)) == expected
+
+
+def test_thresholds_are_configurable() -> None:
+    changed = TEXT.replace("Thursday", "Friday")
+    strict = DriftThresholds(identical=0.5)
+    assert verdict(score(TEXT, changed), thresholds=strict) == "identical"
