@@ -44,7 +44,11 @@ def _env_jobs() -> int:
     return default_jobs()
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _first_word(argv: Sequence[str]) -> str:
+    return next((a for a in argv if not a.startswith("-")), "")
+
+
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The argument parser; defaults come from ``PROVENANCE_*`` environment variables."""
     from provenance import __version__
 
@@ -92,12 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--strict", action="store_true", help="recorded error problems fail too")
     common(v)
 
+    p = sub.add_parser("probe", help="check live originals and web archives (network)")
+    if _first_word(argv) == "probe":
+        # The probe pulls in the HTTP stack: import it only when it is the command.
+        from provenance import probe_cli
+
+        probe_cli.add_arguments(p)
     return parser
 
 
 def parse(argv: Sequence[str]) -> tuple[Options, argparse.Namespace]:
     """Parse argv into Options (and the raw namespace for plugin commands)."""
-    ns = build_parser().parse_args(list(argv))
+    ns = build_parser(argv).parse_args(list(argv))
     jobs = getattr(ns, "jobs", None)
     if jobs is not None and jobs < 1:
         raise UsageError("--jobs must be at least 1")
@@ -164,6 +174,10 @@ def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
         )
         sys.stdout.write(reporter.verify(report))
         return EXIT_OK if report.ok else EXIT_FINDINGS
+    if options.command == "probe" and ns is not None:
+        from provenance import probe_cli
+
+        return probe_cli.run(ns)
     raise UsageError(f"unknown command {options.command!r}")
 
 

@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from testkit import SEEDS, Run
 
 from provenance.cli import main
-
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "tests" / "data" / "seeds"
-CORPUS = ROOT / "tests" / "data" / "corpora" / "mh-news-sample"
-
-
-@dataclass
-class Run:
-    """What a CLI run returned and printed."""
-
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture

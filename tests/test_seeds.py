@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, Run
+from testkit import SEEDS, Run
 
 EXPECTED = {
     "000_48c78df7aa8e8c42.txt": (

@@ -105,8 +105,10 @@ def pywb_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
     """A pywb 'web' collection holding the test WARC, served on loopback; yields (base, root)."""
     wayback = find_wayback()
     if wayback is None:
-        pytest.skip("pywb not found: set PROVENANCE_PYWB to its 'wayback' script "
-                    "(tests/probe/setup_pywb.sh installs one) or put it on PATH")
+        pytest.skip(
+            "pywb not found: set PROVENANCE_PYWB to its 'wayback' script "
+            "(tests/probe/setup_pywb.sh installs one) or put it on PATH"
+        )
     from probe_archive import write_warc
 
     root = tmp_path_factory.mktemp("pywb")
@@ -120,10 +122,15 @@ def pywb_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
     port = free_port()
     # Indexing and start-up run side by side: pywb reads the index folder per query.
     # Output goes to a file: pywb hangs when an unread pipe fills.
-    index = subprocess.Popen([manager, "reindex", "web"], cwd=root, stdout=log,
-                             stderr=subprocess.STDOUT)
-    proc = subprocess.Popen([wayback, "-b", "127.0.0.1", "-p", str(port)], cwd=root,
-                            stdout=log, stderr=subprocess.STDOUT)
+    index = subprocess.Popen(
+        [manager, "reindex", "web"], cwd=root, stdout=log, stderr=subprocess.STDOUT
+    )
+    proc = subprocess.Popen(
+        [wayback, "-b", "127.0.0.1", "-p", str(port)],
+        cwd=root,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     if index.wait(timeout=60) != 0:
         proc.terminate()
         pytest.fail(f"wb-manager reindex failed: {(root / 'pywb.log').read_text()[-2000:]}")

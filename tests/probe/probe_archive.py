@@ -78,7 +78,11 @@ def write_warc(path: Path) -> None:
             # With a length given warcio digests in place; without one it spools the
             # payload to a temporary file that it never closes (a ResourceWarning).
             record = writer.create_warc_record(
-                url, "response", payload=BytesIO(body), length=len(body),
-                http_headers=headers, warc_headers_dict={"WARC-Date": date},
+                url,
+                "response",
+                payload=BytesIO(body),
+                length=len(body),
+                http_headers=headers,
+                warc_headers_dict={"WARC-Date": date},
             )
             writer.write_record(record)

@@ -12,19 +12,35 @@ from provenance import probe_cli
 
 def claim(value: str, **extra: Any) -> dict[str, Any]:
     """A claim with evidence, as records carry them."""
-    return {"line": 1, "column": 0, "raw": value, "rule": "test", "confidence": 1.0,
-            "value": value, **extra}
+    return {
+        "line": 1,
+        "column": 0,
+        "raw": value,
+        "rule": "test",
+        "confidence": 1.0,
+        "value": value,
+        **extra,
+    }
 
 
 def record(path: str, url: str | None, published: str | None, size: int = 1) -> dict[str, Any]:
     """A file record with just what the probe reads."""
     return {
-        "path": path, "size": size, "sha256": "0" * 64, "status": "ok", "encoding": "utf-8",
-        "name": None, "name_hash": None,
+        "path": path,
+        "size": size,
+        "sha256": "0" * 64,
+        "status": "ok",
+        "encoding": "utf-8",
+        "name": None,
+        "name_hash": None,
         "published": claim(published, precision="day") if published else None,
         "captured": None,
         "original_url": claim(url, normalized=url) if url else None,
-        "mirror_url": None, "title": None, "publisher": None, "candidates": [], "problems": [],
+        "mirror_url": None,
+        "title": None,
+        "publisher": None,
+        "candidates": [],
+        "problems": [],
     }
 
 
@@ -37,9 +53,13 @@ def write_manifest(root: Path, files: dict[str, tuple[str | None, str | None, st
         (folder / name).write_text(text, encoding="utf-8")
         records.append(record(name, url, published, size=len(text.encode())))
     manifest = {
-        "manifest_version": 1, "folder": "pages", "extractor_version": "test",
-        "name_scheme": None, "file_count": len(records),
-        "total_bytes": sum(r["size"] for r in records), "files": records,
+        "manifest_version": 1,
+        "folder": "pages",
+        "extractor_version": "test",
+        "name_scheme": None,
+        "file_count": len(records),
+        "total_bytes": sum(r["size"] for r in records),
+        "files": records,
     }
     path = root / "manifest.json"
     path.write_text(json.dumps(manifest), encoding="utf-8")

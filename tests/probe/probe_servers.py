@@ -27,6 +27,7 @@ ARTICLE_COPY = (
 # 16 MiB of zeros in about 16 KiB: far past any cap once decoded.
 BOMB = gzip.compress(b"\0" * (16 * 1024 * 1024), compresslevel=6)
 
+
 def free_port() -> int:
     """A port free on 127.0.0.1 (pywb's -p 0 would open two sockets)."""
     with socket.socket() as s:
@@ -153,12 +154,17 @@ def fault_routes(server: Recorder, canary: str, canary_port: int) -> dict[str, R
         "/to-file": redirect(302, "file:///etc/passwd"),
         "/forbidden": page("<title>Forbidden</title>", 403),
         "/legal": page("unavailable", 451),
-        "/429-then-ok": nth(lambda: hits["/429-then-ok"], page("slow down", 429, Retry_After="1"),
-                            page(ARTICLE), times=1),
+        "/429-then-ok": nth(
+            lambda: hits["/429-then-ok"],
+            page("slow down", 429, Retry_After="1"),
+            page(ARTICLE),
+            times=1,
+        ),
         "/429-long": page("slow down", 429, Retry_After="120"),
         "/429-bare": page("slow down", 429),
-        "/503-then-ok": nth(lambda: hits["/503-then-ok"], page("busy", 503), page(ARTICLE),
-                            times=1),
+        "/503-then-ok": nth(
+            lambda: hits["/503-then-ok"], page("busy", 503), page(ARTICLE), times=1
+        ),
         "/always-500": page("broken", 500),
         "/drip": drip,
         "/big": page("<p>" + "word " * 100_000 + "</p>"),

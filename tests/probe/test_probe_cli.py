@@ -24,13 +24,28 @@ ROOT = Path(__file__).parents[2]
 
 
 def _report() -> object:
-    drift = DriftResult(verdict="drifted", against="memento", compared_url="https://a/id_",
-                        memento_url="https://a/", word_jaccard=0.2, char_jaccard=0.3,
-                        containment=0.25, simhash_distance=17, ours_chars=10, theirs_chars=12)
+    drift = DriftResult(
+        verdict="drifted",
+        against="memento",
+        compared_url="https://a/id_",
+        memento_url="https://a/",
+        word_jaccard=0.2,
+        char_jaccard=0.3,
+        containment=0.25,
+        simhash_distance=17,
+        ours_chars=10,
+        theirs_chars=12,
+    )
     entries = [
-        ProbeEntry(path="a.md", url="https://news.example/a", live=LiveResult(status="dead",
-                   http_status=404), memento=None, drift=drift, live_drift=None,
-                   findings=["live-dead", "memento-drifted"]),
+        ProbeEntry(
+            path="a.md",
+            url="https://news.example/a",
+            live=LiveResult(status="dead", http_status=404),
+            memento=None,
+            drift=drift,
+            live_drift=None,
+            findings=["live-dead", "memento-drifted"],
+        ),
         ProbeEntry(path="b.md", url=None, live=None, memento=None, drift=None, live_drift=None),
     ]
     results = [ProbeManifestResult(manifest="m.json", folder="pages", entries=entries)]
@@ -87,8 +102,19 @@ def test_add_arguments_keeps_an_existing_format_option() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--format", choices=("text", "json", "github", "junit"), default="text")
     probe_cli.add_arguments(parser)
-    ns = parser.parse_args(["m.json", "--format", "junit", "--allow-host", "a", "--allow-host",
-                            "b", "--max-age", "12h"])
+    ns = parser.parse_args(
+        [
+            "m.json",
+            "--format",
+            "junit",
+            "--allow-host",
+            "a",
+            "--allow-host",
+            "b",
+            "--max-age",
+            "12h",
+        ]
+    )
     assert ns.format == "junit" and ns.allow_host == ["a", "b"] and ns.max_age == 43200
 
 

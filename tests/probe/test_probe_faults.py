@@ -43,9 +43,28 @@ EXPECTED = {
     "/hang-up": "unknown",
 }
 THROTTLED = ("/429-then-ok", "/429-long", "/429-bare")
-FAST = ["--no-archives", "--no-cache", "--retries", "1", "--backoff", "0.05", "--max-wait", "2",
-        "--timeout", "1", "--max-bytes", "200000", "--rate", "0", "--per-host", "64",
-        "--concurrency", "64", "--format", "json"]
+FAST = [
+    "--no-archives",
+    "--no-cache",
+    "--retries",
+    "1",
+    "--backoff",
+    "0.05",
+    "--max-wait",
+    "2",
+    "--timeout",
+    "1",
+    "--max-bytes",
+    "200000",
+    "--rate",
+    "0",
+    "--per-host",
+    "64",
+    "--concurrency",
+    "64",
+    "--format",
+    "json",
+]
 
 
 def _manifest(tmp_path: Path, base: str, throttled: dict[str, str] | None = None) -> Path:
@@ -69,8 +88,16 @@ def test_every_fault_gets_its_class(
 ) -> None:
     report = tmp_path / "report.json"
     manifest = _manifest(tmp_path, fault_servers().base, _throttled(fault_servers))
-    code, _ = run_probe(str(manifest), "--report", str(report), "--transport", transport,
-                        "--allow-host", "127.0.0.1", *FAST)
+    code, _ = run_probe(
+        str(manifest),
+        "--report",
+        str(report),
+        "--transport",
+        transport,
+        "--allow-host",
+        "127.0.0.1",
+        *FAST,
+    )
     found = entries(report)
     got = {"/" + name.removesuffix(".md"): e["live"]["status"] for name, e in found.items()}
     assert got.pop("/refused") == "dead"
@@ -89,8 +116,14 @@ def test_refusals_say_why(
     report = tmp_path / "report.json"
     fault_server = fault_servers()
     throttled = _throttled(fault_servers)
-    run_probe(str(_manifest(tmp_path, fault_server.base, throttled)), "--report", str(report),
-              "--allow-host", "127.0.0.1", *FAST)
+    run_probe(
+        str(_manifest(tmp_path, fault_server.base, throttled)),
+        "--report",
+        str(report),
+        "--allow-host",
+        "127.0.0.1",
+        *FAST,
+    )
     found = entries(report)
     for name in ("to-private", "to-octal", "to-decimal", "to-short", "to-mapped", "to-localhost"):
         live = found[f"{name}.md"]["live"]
@@ -115,8 +148,14 @@ def test_loopback_refused_without_allow_host(
     fault_server: Recorder, canary: Recorder, tmp_path: Path, transport: str
 ) -> None:
     report = tmp_path / "report.json"
-    code, _ = run_probe(str(_manifest(tmp_path, fault_server.base)), "--report", str(report),
-                        "--transport", transport, *FAST)
+    code, _ = run_probe(
+        str(_manifest(tmp_path, fault_server.base)),
+        "--report",
+        str(report),
+        "--transport",
+        transport,
+        *FAST,
+    )
     statuses = {e["live"]["status"] for e in entries(report).values()}
     assert statuses == {"unknown"}
     assert sum(fault_server.hits.values()) == 0
@@ -128,12 +167,23 @@ def test_only_settled_answers_are_cached(
     fault_servers: Callable[[], Recorder], tmp_path: Path
 ) -> None:
     server, throttled = fault_servers(), fault_servers()
-    bases = {"/ok": server, "/gone404": server, "/always-500": server, "/hang-up": server,
-             "/429-bare": throttled}
+    bases = {
+        "/ok": server,
+        "/gone404": server,
+        "/always-500": server,
+        "/hang-up": server,
+        "/429-bare": throttled,
+    }
     files = {f"{p.strip('/')}.md": (f"{s.base}{p}", None, ARTICLE_COPY) for p, s in bases.items()}
     manifest = write_manifest(tmp_path, files)
-    args = [str(manifest), "--cache", str(tmp_path / "cache.sqlite"),
-            "--allow-host", "127.0.0.1", *[a for a in FAST if a != "--no-cache"]]
+    args = [
+        str(manifest),
+        "--cache",
+        str(tmp_path / "cache.sqlite"),
+        "--allow-host",
+        "127.0.0.1",
+        *[a for a in FAST if a != "--no-cache"],
+    ]
     run_probe(*args)
     first = {p: s.hits[p] for p, s in bases.items()}
     run_probe(*args)
@@ -152,9 +202,26 @@ def test_bad_certificate_is_tls_error(tmp_path: Path) -> None:
     if shutil.which("openssl") is None:
         pytest.skip("openssl is needed to make a self-signed certificate")
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     server = Recorder("127.0.0.1", {"/ok": page("fine")})
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)

@@ -40,8 +40,15 @@ def test_timemap_timegate_and_raw_memento(tmp_path: Path) -> None:
     assert memento["datetime"] == "2006-01-14T02:36:25Z"
     assert memento["count"] == 3
     assert memento["distance_seconds"] == 0  # inside the day the page gives
-    assert entry["archives"] == [{"archive": "https://web.archive.org/web", "status": "found",
-                                  "count": 3, "malformed": 1, "error": None}]
+    assert entry["archives"] == [
+        {
+            "archive": "https://web.archive.org/web",
+            "status": "found",
+            "count": 3,
+            "malformed": 1,
+            "error": None,
+        }
+    ]
     assert entry["drift"]["verdict"] == "identical"  # type: ignore[index]
     assert code == 0
     # A second run is answered by the cache: the cassette could not replay it twice.

@@ -12,15 +12,26 @@ from probe_servers import free_port
 pytestmark = pytest.mark.block_network(allowed_hosts=["127.0.0.1"])
 
 # pywb stalls ~48 ms on keep-alive requests: no idle connections against it.
-FAST = ["--keepalive", "0", "--rate", "0", "--index-rate", "0", "--no-cache", "--no-live",
-        "--allow-host", "127.0.0.1"]
+FAST = [
+    "--keepalive",
+    "0",
+    "--rate",
+    "0",
+    "--index-rate",
+    "0",
+    "--no-cache",
+    "--no-live",
+    "--allow-host",
+    "127.0.0.1",
+]
 
 
 def _probe(base: str, tmp_path: Path, *extra: str) -> tuple[int, dict[str, dict[str, object]]]:
     manifest = write_manifest(tmp_path, dict(COPIES))
     report = tmp_path / "report.json"
-    code, _ = run_probe(str(manifest), "--archive", base, "--report", str(report),
-                        "--format", "json", *FAST, *extra)
+    code, _ = run_probe(
+        str(manifest), "--archive", base, "--report", str(report), "--format", "json", *FAST, *extra
+    )
     return code, entries(report)
 
 
@@ -52,8 +63,9 @@ def test_nearest_memento_and_verdicts(
 
 def test_url_never_archived(pywb_root: tuple[str, Path], tmp_path: Path) -> None:
     base, _ = pywb_root
-    manifest = write_manifest(tmp_path, {"x.md": ("http://news.example/nothing", "2020-01-01",
-                                                  "text")})
+    manifest = write_manifest(
+        tmp_path, {"x.md": ("http://news.example/nothing", "2020-01-01", "text")}
+    )
     report = tmp_path / "r.json"
     code, _ = run_probe(str(manifest), "--archive", base, "--report", str(report), *FAST)
     entry = entries(report)["x.md"]

@@ -42,8 +42,12 @@ Handler = Callable[[httpx.Request], httpx.Response]
 
 
 def _session(handler: Handler, time: FakeTime, **options: object) -> Session:
-    return Session(options=SessionOptions(**options),  # type: ignore[arg-type]
-                   transport=httpx.MockTransport(handler), clock=time.clock, sleep=time.sleep)
+    return Session(
+        options=SessionOptions(**options),  # type: ignore[arg-type]
+        transport=httpx.MockTransport(handler),
+        clock=time.clock,
+        sleep=time.sleep,
+    )
 
 
 def R(status: int, **headers: str) -> tuple[int, dict[str, str]]:  # noqa: N802
@@ -91,8 +95,10 @@ def test_retry_after_longer_than_max_wait_gives_rate_limited_without_waiting() -
     async def twice() -> tuple[object, object]:
         session = _session(handler, time)
         async with session:
-            return (await session.fetch("https://news.example/a"),
-                    await session.fetch("https://news.example/b"))
+            return (
+                await session.fetch("https://news.example/a"),
+                await session.fetch("https://news.example/b"),
+            )
 
     first, second = asyncio.run(twice())
     assert classify(first).status == "rate-limited"  # type: ignore[arg-type]

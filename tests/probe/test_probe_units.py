@@ -13,31 +13,37 @@ from provenance.probe import memento as mm
 from provenance.probe.drift import DriftThresholds, article_text, score, tokens, verdict
 from provenance.probe.targets import distance, interval, midpoint
 
-TIMEMAP = "\n".join([
-    '<http://a.example/>; rel="original",',
-    '<https://web.archive.org/web/timemap/link/http://a.example/>; rel="self"; '
-    'type="application/link-format",',
-    '<https://web.archive.org/web/20060114023625/http://a.example/>; rel="first memento"; '
-    'datetime="Sat, 14 Jan 2006 02:36:25 GMT",',
-    '<https://web.archive.org/web/20070101000000/http://a.example/?q=a,b>; rel="memento"; '
-    'datetime="Mon, 01 Jan 2007 00:00:00 GMT",',
-    "garbage here",
-    '<https://web.archive.org/web/2008/http://a.example/>; rel="memento"; datetime="not a date",',
-])
+TIMEMAP = "\n".join(
+    [
+        '<http://a.example/>; rel="original",',
+        '<https://web.archive.org/web/timemap/link/http://a.example/>; rel="self"; '
+        'type="application/link-format",',
+        '<https://web.archive.org/web/20060114023625/http://a.example/>; rel="first memento"; '
+        'datetime="Sat, 14 Jan 2006 02:36:25 GMT",',
+        '<https://web.archive.org/web/20070101000000/http://a.example/?q=a,b>; rel="memento"; '
+        'datetime="Mon, 01 Jan 2007 00:00:00 GMT",',
+        "garbage here",
+        '<https://web.archive.org/web/2008/http://a.example/>; rel="memento"; datetime="not a date",',
+    ]
+)
 
 
 def test_timemap_mementos_and_malformed_count() -> None:
     found = mm.parse_timemap(TIMEMAP)
     assert [c.url.split("/web/")[1][:14] for c in found.captures] == [
-        "20060114023625", "20070101000000"]
+        "20060114023625",
+        "20070101000000",
+    ]
     assert found.captures[1].url.endswith("?q=a,b")  # commas inside <> are not separators
     assert found.malformed == 2
 
 
 def test_ia_cdx_rows() -> None:
-    text = ('[["urlkey","timestamp","original","mimetype","statuscode","digest","length"],'
-            '["k","20200101000000","http://a.example/","text/html","200","D","1"],'
-            '["k","bad","http://a.example/","text/html","200","D","1"],["short"]]')
+    text = (
+        '[["urlkey","timestamp","original","mimetype","statuscode","digest","length"],'
+        '["k","20200101000000","http://a.example/","text/html","200","D","1"],'
+        '["k","bad","http://a.example/","text/html","200","D","1"],["short"]]'
+    )
     found = mm.parse_cdx(text)
     assert len(found.captures) == 1 and found.captures[0].status == 200
     assert found.malformed == 2
@@ -46,10 +52,12 @@ def test_ia_cdx_rows() -> None:
 
 
 def test_pywb_cdx_ndjson() -> None:
-    text = ('{"urlkey": "k", "timestamp": "20200101000000", "url": "http://a.example/", '
-            '"mime": "text/html", "status": "200"}\n{broken\n\n'
-            '{"timestamp": "20210101000000", "url": "http://a.example/", "status": "-"}\n'
-            '["not", "an", "object"]\n')
+    text = (
+        '{"urlkey": "k", "timestamp": "20200101000000", "url": "http://a.example/", '
+        '"mime": "text/html", "status": "200"}\n{broken\n\n'
+        '{"timestamp": "20210101000000", "url": "http://a.example/", "status": "-"}\n'
+        '["not", "an", "object"]\n'
+    )
     found = mm.parse_cdx(text)
     assert [c.status for c in found.captures] == [200, None]
     assert found.malformed == 2
@@ -64,7 +72,9 @@ def test_parsers_never_crash(text: str) -> None:
 
 def test_cdx_endpoints_cover_ia_and_pywb() -> None:
     assert mm.cdx_endpoints("https://web.archive.org/web") == [
-        "https://web.archive.org/cdx/search/cdx", "https://web.archive.org/web/cdx/search/cdx"]
+        "https://web.archive.org/cdx/search/cdx",
+        "https://web.archive.org/web/cdx/search/cdx",
+    ]
 
 
 def test_wayback_timestamps() -> None:
@@ -72,12 +82,14 @@ def test_wayback_timestamps() -> None:
     assert mm.parse_ts14("20060114023625") == datetime(2006, 1, 14, 2, 36, 25, tzinfo=UTC)
     assert mm.parse_ts14("20061340") is None
     assert mm.http_date(datetime(2006, 1, 14, 2, 36, 25, tzinfo=UTC)) == (
-        "Sat, 14 Jan 2006 02:36:25 GMT")
+        "Sat, 14 Jan 2006 02:36:25 GMT"
+    )
 
 
 def _claim(value: str, precision: str) -> TimestampClaim:
-    return TimestampClaim(line=1, column=0, raw=value, rule="t", confidence=1.0, value=value,
-                          precision=precision)  # type: ignore[arg-type]
+    return TimestampClaim(
+        line=1, column=0, raw=value, rule="t", confidence=1.0, value=value, precision=precision
+    )  # type: ignore[arg-type]
 
 
 def test_a_day_is_a_day_not_midnight() -> None:
@@ -93,12 +105,16 @@ def test_a_day_is_a_day_not_midnight() -> None:
 
 
 def test_article_text_drops_boilerplate() -> None:
-    page = ("<html><head><title>T</title><style>p{}</style><script>x()</script></head><body>"
-            "<header>Site</header><nav><a>Home</a></nav><p>Body one.</p><aside>Ad</aside>"
-            "<p>Body&nbsp;two.</p><footer>(c)</footer></body></html>")
+    page = (
+        "<html><head><title>T</title><style>p{}</style><script>x()</script></head><body>"
+        "<header>Site</header><nav><a>Home</a></nav><p>Body one.</p><aside>Ad</aside>"
+        "<p>Body&nbsp;two.</p><footer>(c)</footer></body></html>"
+    )
     assert article_text(page) == "Body one.\nBody two."
-    markdown = ("### Title\n------\n#### [Home](http://x/) &nbsp;|&nbsp; [News](http://x/n)\n\n"
-                "Text [link](http://y) here.\n")
+    markdown = (
+        "### Title\n------\n#### [Home](http://x/) &nbsp;|&nbsp; [News](http://x/n)\n\n"
+        "Text [link](http://y) here.\n"
+    )
     assert article_text(markdown) == "Title\nText link here."
 
 
@@ -109,10 +125,12 @@ def test_cjk_text_is_shingled_by_character() -> None:
     assert verdict(score(a, "完全不同的一段中文内容与上面没有任何关系的句子")) == "unrelated"
 
 
-TEXT = ("The harbour reopened on Tuesday after three days of repairs to the outer wall. "
-        "Fishing boats returned before dawn and the fish market opened at nine as usual. "
-        "The harbour master said the new stones should hold through the winter storms. "
-        "Ferry services to the islands will resume on Thursday morning at seven.")
+TEXT = (
+    "The harbour reopened on Tuesday after three days of repairs to the outer wall. "
+    "Fishing boats returned before dawn and the fish market opened at nine as usual. "
+    "The harbour master said the new stones should hold through the winter storms. "
+    "Ferry services to the islands will resume on Thursday morning at seven."
+)
 
 
 @pytest.mark.parametrize(
@@ -121,8 +139,10 @@ TEXT = ("The harbour reopened on Tuesday after three days of repairs to the oute
         (TEXT, "identical"),
         (TEXT.replace("Thursday", "Friday"), "minor"),
         (TEXT[:160] + " The council has since closed the market for a year of works.", "drifted"),
-        ("Quarterly revenue rose eight percent on strong cloud demand, the company said.",
-         "unrelated"),
+        (
+            "Quarterly revenue rose eight percent on strong cloud demand, the company said.",
+            "unrelated",
+        ),
     ],
 )
 def test_verdicts(theirs: str, expected: str) -> None:

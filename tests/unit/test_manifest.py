@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
-from conftest import ROOT, SEEDS, Run
+from testkit import ROOT, SEEDS, Run
 
 from provenance import schemas
 

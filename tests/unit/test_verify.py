@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Run
+from testkit import Run
 
 SEED = "002_5eb1b2106f1fcec7.txt"
 
@@ -145,7 +145,7 @@ def test_github_and_junit_formats(seeds_copy: Path, run_cli: Callable[..., Run])
 
 
 def test_committed_seeds_manifest_verifies(run_cli: Callable[..., Run]) -> None:
-    from conftest import ROOT
+    from testkit import ROOT
 
     result = run_cli("verify", ROOT / "manifests" / "seeds.json")
     assert result.code == 0, result.out + result.err
