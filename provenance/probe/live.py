@@ -28,10 +28,12 @@ _NOT_FOUND = re.compile(
     r"page\s+(does\s+not|doesn't)\s+exist|找不到|页面不存在|頁面不存在|未找到)",
     re.IGNORECASE,
 )
-# Interstitials of bot walls and CDN challenges.
+# Interstitials of bot walls and CDN challenges: their scripts anywhere, their wording
+# only in the title or a heading (an article may well mention a captcha).
 _BOT_WALL = re.compile(
-    r"(cf-browser-verification|challenge-platform|just a moment\.\.\.|attention required|"
-    r"verify you are (a )?human|captcha|access denied|ddos-guard)",
+    r"(cf-browser-verification|challenge-platform|ddos-guard|g-recaptcha|h-captcha|"
+    r"<(title|h1|h2)[^>]*>[^<]{0,80}(just a moment|attention required|"
+    r"verify you are (a )?human|access denied|are you a robot))",
     re.IGNORECASE,
 )
 

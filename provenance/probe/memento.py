@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from provenance.probe.interface import Fetched
 from provenance.probe.session import Session
@@ -199,7 +199,9 @@ async def fetch_index(session: Session, base: str, url: str, *, index: str) -> F
         return await session.fetch(f"{base.rstrip('/')}/timemap/link/{url}", kind="index")
     fetched = Fetched(url=base, final_url=base)
     for endpoint in cdx_endpoints(base):
-        fetched = await session.fetch(f"{endpoint}?url={url}&output=json", kind="index")
+        # The URL is one query parameter: its own '?', '&' and '=' must be escaped.
+        query = f"url={quote(url, safe=':/')}&output=json"
+        fetched = await session.fetch(f"{endpoint}?{query}", kind="index")
         if fetched.status != 404:
             break
     return fetched

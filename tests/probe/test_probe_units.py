@@ -153,3 +153,26 @@ def test_thresholds_are_configurable() -> None:
     changed = TEXT.replace("Thursday", "Friday")
     strict = DriftThresholds(identical=0.5)
     assert verdict(score(TEXT, changed), thresholds=strict) == "identical"
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "hops", "expected"),
+    [
+        (200, "<title>Just a moment...</title><div class='cf-browser-verification'>", 0, "blocked"),
+        (200, "<title>News</title><p>The captcha on the old site was annoying.</p>", 0, "alive"),
+        (200, "<title>Page not found</title>", 0, "soft-404"),
+        (503, "<title>Attention Required! | Cloudflare</title>", 0, "blocked"),
+        (503, "<title>Maintenance</title>", 0, "unknown"),
+        (200, "<title>News</title>", 1, "alive"),  # http → https is not a move
+    ],
+)
+def test_live_page_heuristics(status: int, body: str, hops: int, expected: str) -> None:
+    from provenance.probe.interface import Fetched
+    from provenance.probe.live import classify
+    from provenance.probe.models import Hop
+
+    chain = tuple(Hop(url="http://news.example/a", status=301, location="https://news.example/a")
+                  for _ in range(hops))
+    fetched = Fetched(url="http://news.example/a", final_url="https://news.example/a",
+                      status=status, body=body.encode(), hops=chain)
+    assert classify(fetched).status == expected
