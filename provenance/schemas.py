@@ -116,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", action="store_true", help="rewrite schemas/*.json")
     parser.add_argument("--dir", type=Path, default=Path("schemas"))
     options = parser.parse_args(argv)
+    import provenance.probe.models  # noqa: F401  (registers the probe report schema)
+
     stale = []
     for filename in sorted(SCHEMA_MODELS):
         text = render(generate(filename))

@@ -29,7 +29,6 @@ from provenance.probe.guard import AddressPolicy, Resolver
 from provenance.probe.interface import TRANSPORTS, Fetched, FetchError, TransportSpec
 from provenance.probe.models import Hop
 
-PROJECT_URL = "https://github.com/provenance-tools/provenance"
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 RequestKind = Literal["page", "index"]
 
@@ -41,7 +40,9 @@ def _version() -> str:
         return "0.1.0"
 
 
-DEFAULT_USER_AGENT = f"provenance/{_version()} (+{PROJECT_URL})"
+# Archives ask for a User-Agent that names the tool; operators add a contact address
+# with --user-agent or PROVENANCE_USER_AGENT.
+DEFAULT_USER_AGENT = f"provenance/{_version()} (web archive provenance checker; python-httpx)"
 
 
 @dataclass(frozen=True, kw_only=True)

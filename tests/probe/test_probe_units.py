@@ -171,8 +171,15 @@ def test_live_page_heuristics(status: int, body: str, hops: int, expected: str) 
     from provenance.probe.live import classify
     from provenance.probe.models import Hop
 
-    chain = tuple(Hop(url="http://news.example/a", status=301, location="https://news.example/a")
-                  for _ in range(hops))
-    fetched = Fetched(url="http://news.example/a", final_url="https://news.example/a",
-                      status=status, body=body.encode(), hops=chain)
+    chain = tuple(
+        Hop(url="http://news.example/a", status=301, location="https://news.example/a")
+        for _ in range(hops)
+    )
+    fetched = Fetched(
+        url="http://news.example/a",
+        final_url="https://news.example/a",
+        status=status,
+        body=body.encode(),
+        hops=chain,
+    )
     assert classify(fetched).status == expected

@@ -10,6 +10,7 @@ from pathlib import Path
 import jsonschema
 from testkit import ROOT, SEEDS, Run
 
+import provenance.probe.models  # noqa: F401  (registers the probe report schema)
 from provenance import schemas
 
 
