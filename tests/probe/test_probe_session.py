@@ -136,7 +136,7 @@ def test_user_agent_and_no_environment_proxies(monkeypatch: pytest.MonkeyPatch) 
     assert session.client.trust_env is False
     asyncio.run(_fetch(session))
     assert seen[0].headers["User-Agent"] == DEFAULT_USER_AGENT
-    assert DEFAULT_USER_AGENT.startswith("provenance/") and "(+http" in DEFAULT_USER_AGENT
+    assert DEFAULT_USER_AGENT.startswith("provenance/") and "checker" in DEFAULT_USER_AGENT
 
 
 @pytest.mark.parametrize(("hops", "error"), [(5, None), (6, "too-many-redirects")])

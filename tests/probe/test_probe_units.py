@@ -23,7 +23,8 @@ TIMEMAP = "\n".join(
         '<https://web.archive.org/web/20070101000000/http://a.example/?q=a,b>; rel="memento"; '
         'datetime="Mon, 01 Jan 2007 00:00:00 GMT",',
         "garbage here",
-        '<https://web.archive.org/web/2008/http://a.example/>; rel="memento"; datetime="not a date",',
+        '<https://web.archive.org/web/2008/http://a.example/>; rel="memento"; '
+        'datetime="not a date",',
     ]
 )
 
