@@ -92,7 +92,12 @@ def _payload_findings(listed: dict[str, str], manifest: Manifest) -> list[Findin
     on_disk = {f"data/{r.path}": r for r in manifest.files}
     by_nfc = {folders.nfc(p): p for p in on_disk}
     for path, expected in sorted(listed.items()):
-        record = on_disk.pop(path, None) or on_disk.pop(by_nfc.get(folders.nfc(path), ""), None)
+        # Tools that follow RFC 8493 to the letter write "%" as "%25"; bagit-python does not.
+        record = (
+            on_disk.pop(path, None)
+            or on_disk.pop(path.replace("%25", "%"), None)
+            or on_disk.pop(by_nfc.get(folders.nfc(path), ""), None)
+        )
         if record is None:
             found.append(_finding("missing", path, "listed in manifest-sha256.txt, not found"))
         elif record.status in ("special", "unreadable"):

@@ -1,0 +1,14 @@
+"""Fixtures for the ecosystem tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from eco_support import Described, make_described
+
+
+@pytest.fixture
+def described(tmp_path: Path) -> Described:
+    """Five seed pages plus one oddly named file, with a manifest holding metadata."""
+    return make_described(tmp_path)
