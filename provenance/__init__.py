@@ -110,22 +110,24 @@ def __dir__() -> list[str]:
 
 
 class _CallableModule(types.ModuleType):
-    """The ``provenance.probe`` subpackage, callable as the ``probe()`` function."""
+    """A subpackage that shares its name with an API function, callable as that function."""
 
-    def __call__(self, *manifests: str, **options: Any) -> Any:
-        from provenance.api import probe as run
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from provenance import api
 
-        return run(*manifests, **options)
+        return getattr(api, self.__name__.rsplit(".", 1)[-1])(*args, **kwargs)
 
 
 class _Package(types.ModuleType):
-    # The function provenance.probe and the subpackage provenance.probe share one name.
-    # Importing the subpackage binds it here with setattr; make it callable as it is
-    # bound, so both `provenance.probe(...)` and `provenance.probe.models` keep working.
+    # provenance.verify and provenance.probe are API functions and modules at once: the
+    # import system binds a module to its package with setattr when it loads it, which
+    # would hide the function. Make such a module callable as it is bound, so both
+    # `provenance.verify(...)` and `provenance.verify.VerifyOptions` keep working.
     def __setattr__(self, name: str, value: Any) -> None:
-        if name == "probe" and isinstance(value, types.ModuleType) and not callable(value):
+        if name in _FUNCTIONS and isinstance(value, types.ModuleType) and not callable(value):
             value.__class__ = _CallableModule
         super().__setattr__(name, value)
 
 
+_FUNCTIONS = frozenset({"probe", "read_folder", "verify"})
 sys.modules[__name__].__class__ = _Package

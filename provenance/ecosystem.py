@@ -11,10 +11,12 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from provenance.errors import EXIT_FINDINGS, EXIT_OK, UsageError
-from provenance.progress import bar
-from provenance.report.interface import Reporter
+
+if TYPE_CHECKING:
+    from provenance.report.interface import Reporter
 
 COMMANDS = ("export", "import", "report")
 
@@ -102,6 +104,7 @@ def execute(
 ) -> int:
     """Run ``export``, ``import`` or ``report``; return the exit code."""
     from provenance.export.source import load_source
+    from provenance.progress import bar
 
     with bar("reading", enabled=feedback.progress, color=feedback.color) as tick:
         if command == "import":

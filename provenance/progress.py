@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-from provenance.records import OnProgress
+if TYPE_CHECKING:
+    from provenance.records import OnProgress
 
 
 @contextlib.contextmanager

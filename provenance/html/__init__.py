@@ -106,7 +106,8 @@ def _cards(manifest: Manifest, rows: list[dict[str, Any]]) -> str:
         ("published", span),
     ]
     return "".join(
-        f"<div class='card'><div class='v'>{escape(v)}</div><div class='k'>{escape(k)}</div></div>"
+        f"<div class='card'><div class='v{' long' if len(v) > 10 else ''}'>{escape(v)}</div>"
+        f"<div class='k'>{escape(k)}</div></div>"
         for k, v in cards
     )
 

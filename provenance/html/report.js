@@ -82,7 +82,7 @@
 
   var COLUMNS = [
     { key: "path", label: "File", cls: "path" },
-    { key: "published", label: "Published", time: true },
+    { key: "published", label: "Published", time: true, cls: "date" },
     { key: "captured", label: "Captured", time: true },
     { key: "title", label: "Title", cls: "title" },
     { key: "url", label: "Original URL", cls: "url" },
@@ -102,7 +102,7 @@
     var td = el("td", col.cls ? { "class": col.cls } : {});
     if (col.key === "url" || col.key === "memento_datetime") {
       var href = webUrl(col.key === "url" ? f.url : f.memento_url);
-      var text = f[col.key] || "";
+      var text = (f[col.key] || "").replace("T", " ");
       if (href && text) {
         td.appendChild(el("a", { href: href, rel: "noopener noreferrer nofollow" }, text));
       } else td.textContent = text;
@@ -113,7 +113,8 @@
         td.appendChild(el("span", { "class": "badge sev-" + p.severity, title: p.message }, p.code));
       });
     } else {
-      td.textContent = f[col.key] || "";
+      // "2015-03-01T12:00:00+00:00" reads better, and wraps, as "2015-03-01 12:00:00+00:00".
+      td.textContent = col.time ? (f[col.key] || "").replace("T", " ") : f[col.key] || "";
       if (f[col.key + "_evidence"]) td.setAttribute("title", f[col.key + "_evidence"]);
     }
     return td;

@@ -1,11 +1,12 @@
-"""Fixtures for the ecosystem tests."""
+"""Fixtures for the ecosystem tests (a package, so this conftest never shadows the root one)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from eco_support import Described, make_described
+
+from .eco_support import Described, make_described
 
 
 @pytest.fixture

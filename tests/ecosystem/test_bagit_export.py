@@ -10,7 +10,8 @@ from pathlib import Path
 
 import bagit
 import pytest
-from eco_support import Described, RunCli
+
+from .eco_support import Described, RunCli
 
 
 def bagit_validate(bag: Path) -> subprocess.CompletedProcess[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from eco_support import Described, RunCli
+from .eco_support import Described, RunCli
 
 # The grammar GitHub's runner parses: ::command key=value,key=value::message, where the
 # message escapes % CR LF and property values also escape : and ,.

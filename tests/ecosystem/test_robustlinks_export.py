@@ -6,7 +6,7 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
-from eco_support import XSS_TITLE, Described, RunCli, probe_report
+from .eco_support import XSS_TITLE, Described, RunCli, probe_report
 
 
 class Anchors(HTMLParser):

@@ -9,7 +9,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-from eco_support import Described, RunCli
+
+from .eco_support import Described, RunCli
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from eco_support import Described, RunCli
+
+from .eco_support import Described, RunCli
 
 AWKWARD = ["back\\slash.txt", "new\nline.txt", "carriage\rreturn.txt", "space and ü.txt", "%.txt"]
 needs_sha256sum = pytest.mark.skipif(shutil.which("sha256sum") is None, reason="no sha256sum")
