@@ -14,6 +14,7 @@ cheap; type checkers see them through the imports below.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 import types
 from typing import TYPE_CHECKING, Any
@@ -97,6 +98,10 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     """Load a public name from its module on first use (PEP 562)."""
+    if name in _FUNCTIONS and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        # Also a submodule: import it (bound callable, see _Package), so that both
+        # `from provenance import verify` users, of the module and of the function, work.
+        return importlib.import_module(f"{__name__}.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'provenance' has no attribute {name!r}")

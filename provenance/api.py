@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from provenance.errors import CheckError
+from provenance.errors import CheckError, UsageError
 from provenance.models import FileRecord, VerifyReport
 from provenance.records import OnProgress
 
@@ -45,6 +45,8 @@ def verify(
     """Check the folders of ``manifests`` against them; ``report.ok`` is the verdict."""
     from provenance.verify import VerifyOptions, verify_manifests
 
+    if not manifests:
+        raise UsageError("no manifests given", hint="pass one or more manifest files")
     options = VerifyOptions(deep=deep, strict=strict, jobs=jobs)
     return verify_manifests(list(manifests), options, on_progress=on_progress)
 

@@ -49,7 +49,9 @@ def anchor(record: FileRecord, probed: Probed | None) -> str | None:
 
 def render(manifest: Manifest, probed: dict[str, Probed] | None = None) -> str:
     """An HTML fragment: a list of Robust Links, one per file with an original URL."""
-    lines = [f"<!-- Robust Links for {escape(manifest.folder)}: one per archived page -->"]
+    # "--" may not appear inside an HTML comment; a folder name could hold it.
+    folder = escape(manifest.folder).replace("--", "- -")
+    lines = [f"<!-- Robust Links for {folder}: one per archived page -->"]
     lines.append('<ul class="robust-links">')
     skipped = 0
     for record in manifest.files:

@@ -91,3 +91,12 @@ def test_probe_function_survives_the_probe_subpackage(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "('probed', ['a.json'], {'deep': True}) 1 1"
+
+
+def test_verify_is_both_the_function_and_the_module(described: Described) -> None:
+    from provenance import verify
+
+    assert verify(str(described.manifest)).ok
+    assert verify.VerifyOptions(deep=True).deep  # type: ignore[attr-defined]
+    with pytest.raises(provenance.UsageError):
+        provenance.verify()
