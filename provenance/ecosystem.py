@@ -106,11 +106,11 @@ def execute(
     from provenance.export.source import load_source
     from provenance.progress import bar
 
+    if command == "report":
+        return _report(options, feedback=feedback)
     with bar("reading", enabled=feedback.progress, color=feedback.color) as tick:
         if command == "import":
             return _import(options, reporter=reporter, feedback=feedback, jobs=jobs, tick=tick)
-        if command == "report":
-            return _report(options, feedback=feedback)
         source = load_source(options.source, jobs=jobs, on_progress=tick)
     if options.kind == "bagit":
         from provenance.export.bagit import BagInfo, export_bag
@@ -120,7 +120,8 @@ def execute(
             bagging_date=options.bagging_date or date.today(),
             source_organization=options.organization,
         )
-        export_bag(source, options.output, info)
+        with bar("bagging", enabled=feedback.progress, color=feedback.color) as tick:
+            export_bag(source, options.output, info, on_progress=tick)
         _say(feedback, f"wrote bag {options.output}: {source.manifest.file_count} files")
         return EXIT_OK
     if options.kind == "sha256sum":

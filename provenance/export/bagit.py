@@ -28,6 +28,7 @@ from provenance.errors import InputError, OutputError, UsageError
 from provenance.export.source import Source
 from provenance.hashing import CHUNK
 from provenance.models import FileRecord, Manifest
+from provenance.records import OnProgress
 
 TAG_MANIFEST_FILE = "provenance-manifest.json"
 _OPEN = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -92,8 +93,9 @@ def _copy_checked(src: str, dst: str, record: FileRecord) -> None:
         )
 
 
-def _payload(source: Source, data: str) -> None:
-    for record in source.manifest.files:
+def _payload(source: Source, data: str, on_progress: OnProgress | None) -> None:
+    total = len(source.manifest.files)
+    for done, record in enumerate(source.manifest.files, 1):
         if record.status in ("special", "unreadable"):
             reason = record.problems[0].message if record.problems else record.status
             raise InputError(
@@ -111,6 +113,8 @@ def _payload(source: Source, data: str) -> None:
         target = os.path.join(data, *record.path.split("/"))
         os.makedirs(os.path.dirname(target), exist_ok=True)
         _copy_checked(os.path.join(source.folder, record.path), target, record)
+        if on_progress is not None:
+            on_progress(done, total)
 
 
 def _bag_info(manifest: Manifest, info: BagInfo) -> str:
@@ -161,7 +165,9 @@ def _write_tags(root: str, manifest: Manifest, info: BagInfo) -> None:
             os.fsync(handle.fileno())
 
 
-def export_bag(source: Source, out: str, info: BagInfo) -> None:
+def export_bag(
+    source: Source, out: str, info: BagInfo, *, on_progress: OnProgress | None = None
+) -> None:
     """Write ``source`` as a BagIt bag at ``out`` (absent or an empty folder), atomically."""
     _check_target(out)
     parent = os.path.dirname(os.path.abspath(out))
@@ -172,7 +178,7 @@ def export_bag(source: Source, out: str, info: BagInfo) -> None:
         raise OutputError(f"cannot create the bag: {e.strerror}", where=out) from e
     try:
         os.chmod(tmp, 0o755)
-        _payload(source, os.path.join(tmp, "data"))
+        _payload(source, os.path.join(tmp, "data"), on_progress)
         _write_tags(tmp, source.manifest, info)
         os.replace(tmp, out)
     except BaseException as e:

@@ -93,3 +93,15 @@ def test_quiet_and_verbose(described: Described, run_cli: RunCli) -> None:
     verbose = run_cli("audit", "--verbose", described.folder)
     assert "name: sequence 000, hash 48c78df7aa8e8c42" in verbose.out
     assert "published: -  (not found)" in verbose.out
+
+
+def test_verbose_shows_the_evidence_of_each_value(described: Described) -> None:
+    from provenance import manifest as manifests
+    from provenance.report.verbose import VerboseTextReporter
+
+    records = manifests.load(str(described.manifest)).files
+    text = VerboseTextReporter().audit(records)
+    assert "  published: 2014-01-10  <- line 3, column 0, rule t.day, confidence 0.90: 'x'" in text
+    assert "original_url: https://news.example.org/2014/story-0.html  <- line 2" in text
+    assert "  ERROR   future-timestamp: date, is: in future" in text
+    assert text.rstrip().endswith("6 files: 1 bad-name, 1 future-timestamp")
