@@ -13,8 +13,12 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from provenance.errors import EXIT_FINDINGS, EXIT_OK, ProvenanceError, UsageError
+
+if TYPE_CHECKING:
+    from provenance.models import FileRecord
 
 FORMATS = ("text", "json", "github", "junit", "sarif")
 DEFAULT_MANIFESTS = "manifests"
@@ -141,12 +145,27 @@ def parse(argv: Sequence[str]) -> tuple[Options, argparse.Namespace]:
         # Bars only on a terminal: CI logs and pipes get no control characters.
         progress=not getattr(ns, "quiet", False) and sys.stderr.isatty(),
         color=not os.environ.get("NO_COLOR"),
+        extra=_extra(ns),
     )
-    if ns.command in ("export", "import", "report"):
-        from provenance.ecosystem import options_from
-
-        options.extra["ecosystem"] = options_from(ns, bagging_date=_bagging_date())
     return options, ns
+
+
+def _extra(ns: argparse.Namespace) -> dict[str, object]:
+    if ns.command not in ("export", "import", "report"):
+        return {}
+    from provenance.ecosystem import options_from
+
+    return {"ecosystem": options_from(ns, bagging_date=_bagging_date())}
+
+
+def _located(records: list[FileRecord], folder: str, fmt: str) -> list[FileRecord]:
+    """Records whose paths start at the working directory, for annotations and SARIF."""
+    if fmt not in ("github", "sarif"):
+        return records
+    return [
+        r.model_copy(update={"path": os.path.normpath(os.path.join(folder, r.path))})
+        for r in records
+    ]
 
 
 def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
@@ -193,7 +212,7 @@ def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
                 f"{errors} problems"
             )
         elif options.format != "text":
-            sys.stdout.write(reporter.audit(built.files))
+            sys.stdout.write(reporter.audit(_located(built.files, options.folder, options.format)))
         return EXIT_OK
     if options.command == "audit":
         from provenance import manifest as manifests
@@ -204,12 +223,7 @@ def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
             records = manifests.read_folder(
                 options.folder, name_scheme=scheme, jobs=options.jobs, on_progress=tick
             )
-        if options.format in ("github", "sarif"):
-            # Annotations and SARIF locate files from the repository root, not the folder.
-            records = [
-                r.model_copy(update={"path": os.path.join(options.folder, r.path)}) for r in records
-            ]
-        sys.stdout.write(reporter.audit(records))
+        sys.stdout.write(reporter.audit(_located(records, options.folder, options.format)))
         bad = any(p.severity == "error" for r in records for p in r.problems)
         return EXIT_FINDINGS if bad else EXIT_OK
     if options.command == "verify":

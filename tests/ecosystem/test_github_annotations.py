@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from .eco_support import Described, RunCli
 
 # The grammar GitHub's runner parses: ::command key=value,key=value::message, where the
@@ -80,3 +82,14 @@ def test_audit_paths_are_from_the_repository_root(run_cli: RunCli, tmp_path: Pat
     result = run_cli("audit", "--format", "github", folder)
     parsed = [parse(line) for line in result.out.splitlines()]
     assert parsed and all(p[1]["file"] == f"{folder}/bad name.txt" for p in parsed)
+
+
+def test_current_folder_gives_plain_paths(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "bad name.txt").write_text("x")
+    monkeypatch.chdir(tmp_path)
+    audit = run_cli("audit", ".", "--format", "github")
+    assert [parse(line)[1]["file"] for line in audit.out.splitlines()] == ["bad name.txt"]
+    manifest = run_cli("manifest", ".", "-o", tmp_path / "m" / "x.json", "--format", "sarif")
+    assert '"uri": "bad%20name.txt"' in manifest.out
