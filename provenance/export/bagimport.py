@@ -87,6 +87,29 @@ def _tag_findings(bag: str) -> list[Finding]:
     return found
 
 
+def _oxum_findings(bag: str, manifest: Manifest) -> list[Finding]:
+    """bag-info.txt's ``Payload-Oxum`` (bytes.files) against the payload read."""
+    info = os.path.join(bag, "bag-info.txt")
+    if not os.path.exists(info):
+        return []
+    match = re.search(r"^Payload-Oxum: *(\d+)\.(\d+) *$", _read_text(info, bag), re.MULTILINE)
+    if match is None:
+        return []
+    expected = f"{match.group(1)}.{match.group(2)}"
+    found = f"{manifest.total_bytes}.{manifest.file_count}"
+    if expected == found:
+        return []
+    return [
+        _finding(
+            "changed",
+            "bag-info.txt",
+            "Payload-Oxum (bytes.files) does not match the payload",
+            expected=expected,
+            found=found,
+        )
+    ]
+
+
 def _payload_findings(listed: dict[str, str], manifest: Manifest) -> list[Finding]:
     found = []
     on_disk = {f"data/{r.path}": r for r in manifest.files}
@@ -124,9 +147,8 @@ def import_bag(
     if not os.path.isdir(data):
         raise InputError("not a bag: it has no data/ folder", where=bag)
     built = manifests.build(data, output, jobs=jobs, on_progress=on_progress)
-    findings = sorted(
-        _payload_findings(listed, built) + _tag_findings(bag), key=lambda f: (f.path, f.code)
-    )
+    found = _payload_findings(listed, built) + _oxum_findings(bag, built) + _tag_findings(bag)
+    findings = sorted(found, key=lambda f: (f.path, f.code, f.message))
     result = ManifestResult(
         manifest=os.path.join(bag, "manifest-sha256.txt"),
         folder=bag,
