@@ -31,6 +31,7 @@ class EcosystemOptions:
     probe: str | None = None
     organization: str | None = None
     bagging_date: date | None = None
+    verify: bool = False
 
 
 def add_parsers(
@@ -60,6 +61,11 @@ def add_parsers(
     rep.add_argument("source", metavar="manifest", help="the manifest to report on")
     rep.add_argument("--probe", help="a probe report (JSON) for link health and drift")
     rep.add_argument("-o", "--output", required=True, help="HTML file to write")
+    rep.add_argument(
+        "--verify",
+        action="store_true",
+        help="also check the folder now: findings join the table, and exit 1 if any is an error",
+    )
     for p in (bag, sums, links, ibag, rep):
         feedback(p)
 
@@ -73,6 +79,7 @@ def options_from(ns: argparse.Namespace, *, bagging_date: date | None) -> Ecosys
         probe=getattr(ns, "probe", None),
         organization=getattr(ns, "source_organization", None),
         bagging_date=bagging_date,
+        verify=getattr(ns, "verify", False),
     )
 
 
@@ -107,7 +114,7 @@ def execute(
     from provenance.progress import bar
 
     if command == "report":
-        return _report(options, feedback=feedback)
+        return _report(options, feedback=feedback, jobs=jobs)
     with bar("reading", enabled=feedback.progress, color=feedback.color) as tick:
         if command == "import":
             return _import(options, reporter=reporter, feedback=feedback, jobs=jobs, tick=tick)
@@ -163,16 +170,25 @@ def _import(
     return EXIT_OK
 
 
-def _report(options: EcosystemOptions, *, feedback: Feedback) -> int:
+def _report(options: EcosystemOptions, *, feedback: Feedback, jobs: int) -> int:
     from provenance import manifest as manifests
     from provenance.atomic import write_atomic
     from provenance.export import probed
     from provenance.html import render
+    from provenance.progress import bar
 
     assert options.output is not None
     manifest = manifests.load(options.source)
     entries = probed.load(options.probe) if options.probe else None
-    page = render(manifest, source=options.source, probed=entries)
+    result = None
+    if options.verify:
+        from provenance.verify import VerifyOptions, check
+
+        folder = manifests.folder_of(manifest, options.source)
+        with bar("verify", enabled=feedback.progress, color=feedback.color) as tick:
+            result = check(manifest, folder, VerifyOptions(jobs=jobs), on_progress=tick)
+    page = render(manifest, source=options.source, probed=entries, findings=result)
     write_atomic(options.output, page.encode("utf-8"))
     _say(feedback, f"wrote {options.output}")
-    return EXIT_OK
+    failed = result is not None and any(f.severity == "error" for f in result)
+    return EXIT_FINDINGS if failed else EXIT_OK

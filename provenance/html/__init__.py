@@ -14,6 +14,7 @@ import base64
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from html import escape
 from importlib import resources
@@ -21,7 +22,7 @@ from typing import Any
 
 from provenance import __version__
 from provenance.export.probed import Probed
-from provenance.models import Evidence, FileRecord, Manifest
+from provenance.models import Evidence, FileRecord, Finding, Manifest
 
 LIVE_ORDER = ("alive", "moved", "soft-404", "blocked", "dead", "tls-error", "rate-limited")
 DRIFT_ORDER = ("identical", "minor", "drifted", "unrelated")
@@ -35,6 +36,14 @@ def _evidence(claim: Evidence | None) -> str | None:
     if claim is None:
         return None
     return f"line {claim.line}, column {claim.column}, rule {claim.rule}: {claim.raw}"
+
+
+#: The fields of a table row, as the page's script reads them.
+ROW_KEYS = (
+    "path", "size", "status", "published", "published_evidence", "captured",
+    "captured_evidence", "title", "title_evidence", "url", "url_evidence", "live",
+    "memento_url", "memento_datetime", "drift", "problems",
+)  # fmt: skip
 
 
 def _row(record: FileRecord, probed: Probed | None) -> dict[str, Any]:
@@ -89,7 +98,7 @@ def _bar(title: str, counts: Counter[str], order: tuple[str, ...], total: int) -
     )
 
 
-def _cards(manifest: Manifest, rows: list[dict[str, Any]]) -> str:
+def _cards(manifest: Manifest, rows: list[dict[str, Any]], verdict: tuple[str, str]) -> str:
     severities = Counter(p["severity"] for r in rows for p in r["problems"])
     published = sorted(r["published"] for r in rows if r["published"])
     span = f"{published[0][:10]} – {published[-1][:10]}" if published else "none found"
@@ -104,6 +113,7 @@ def _cards(manifest: Manifest, rows: list[dict[str, Any]]) -> str:
         ("warnings", str(severities["warning"])),
         ("with original URL", str(sum(1 for r in rows if r["url"]))),
         ("published", span),
+        verdict,
     ]
     return "".join(
         f"<div class='card'><div class='v{' long' if len(v) > 10 else ''}'>{escape(v)}</div>"
@@ -112,10 +122,38 @@ def _cards(manifest: Manifest, rows: list[dict[str, Any]]) -> str:
     )
 
 
-def render(manifest: Manifest, *, source: str, probed: dict[str, Probed] | None = None) -> str:
+def _with_findings(rows: list[dict[str, Any]], findings: Sequence[Finding]) -> None:
+    """Add verify's findings to their files' problems; files not in the manifest get a row."""
+    by_path = {r["path"]: r for r in rows}
+    for f in findings:
+        row = by_path.get(f.path)
+        if row is None:
+            row = by_path[f.path] = {**dict.fromkeys(ROW_KEYS), "path": f.path, "problems": []}
+            row["status"] = f.code
+            rows.append(row)
+        detail = f" (expected {f.expected}, found {f.found})" if f.expected and f.found else ""
+        message = f"{f.message}{detail}"
+        row["problems"].append({"code": f.code, "severity": f.severity, "message": message})
+
+
+def _verdict(findings: Sequence[Finding] | None) -> tuple[str, str]:
+    if findings is None:
+        return ("verify", "not run")
+    errors = sum(1 for f in findings if f.severity == "error")
+    return ("verify", f"{errors} findings" if errors else "clean")
+
+
+def render(
+    manifest: Manifest,
+    *,
+    source: str,
+    probed: dict[str, Probed] | None = None,
+    findings: Sequence[Finding] | None = None,
+) -> str:
     """The whole page as text; ``source`` names the manifest in the heading."""
     entries = probed or {}
     rows = [_row(r, entries.get(r.path)) for r in manifest.files]
+    _with_findings(rows, findings or ())
     total = max(1, len(rows))
     live = Counter(r["live"] or "not-probed" for r in rows) if entries else Counter[str]()
     drift = Counter(r["drift"] or "not-probed" for r in rows) if entries else Counter[str]()
@@ -136,7 +174,7 @@ def render(manifest: Manifest, *, source: str, probed: dict[str, Probed] | None 
         extractor=escape(manifest.extractor_version),
         generated=escape(generated),
         version=escape(__version__),
-        cards=_cards(manifest, rows),
+        cards=_cards(manifest, rows, _verdict(findings)),
         live=_bar("Link health", live, LIVE_ORDER, total),
         drift=_bar("Drift", drift, DRIFT_ORDER, total),
         data=_script_json(data),

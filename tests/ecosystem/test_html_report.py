@@ -102,3 +102,23 @@ def test_page_renders_in_headless_chromium(page: Path, tmp_path: Path) -> None:
     browse(page, tmp_path / "profile2", f"--screenshot={shot}", "--window-size=1280,1600")
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
     print(f"screenshot: {shot}")
+
+
+def test_verify_findings_join_the_table(
+    described: Described, run_cli: RunCli, tmp_path: Path
+) -> None:
+    from provenance import manifest as manifests
+    from provenance.html import ROW_KEYS, _row
+
+    record = manifests.load(str(described.manifest)).files[0]
+    assert tuple(_row(record, None)) == ROW_KEYS
+    victim = sorted(described.folder.glob("*.txt"))[0]
+    victim.write_bytes(b"changed")
+    (described.folder / "added.txt").write_text("new")
+    out = tmp_path / "r.html"
+    assert run_cli("report", described.manifest, "--verify", "-o", out).code == 1
+    data = out.read_text().split('id="report-data">')[1].split("</script>")[0]
+    rows = {r["path"]: r for r in json.loads(data)["files"]}
+    assert [p["code"] for p in rows[victim.name]["problems"]] == ["changed"]
+    assert rows["added.txt"]["status"] == "unlisted" and set(rows["added.txt"]) == set(ROW_KEYS)
+    assert "2 findings" in out.read_text()
