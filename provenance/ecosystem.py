@@ -36,9 +36,13 @@ class EcosystemOptions:
 
 def add_parsers(
     sub: argparse._SubParsersAction,  # type: ignore[type-arg]
-    feedback: Callable[[argparse.ArgumentParser], None],
+    common: Callable[[argparse.ArgumentParser], None],
 ) -> None:
-    """Add ``export``, ``import`` and ``report`` to the command parser."""
+    """Add ``export``, ``import`` and ``report``; ``common`` adds the shared options.
+
+    Those are ``--format`` (how import reports a bag's mismatches), ``--jobs`` (reading
+    a folder), ``--quiet`` and ``--verbose``.
+    """
     ex = sub.add_parser("export", help="write a folder or manifest in another tool's format")
     kinds = ex.add_subparsers(dest="kind", required=True, metavar="FORMAT")
     bag = kinds.add_parser("bagit", help="a BagIt 1.0 bag that bagit.py --validate accepts")
@@ -67,7 +71,7 @@ def add_parsers(
         help="also check the folder now: findings join the table, and exit 1 if any is an error",
     )
     for p in (bag, sums, links, ibag, rep):
-        feedback(p)
+        common(p)
 
 
 def options_from(ns: argparse.Namespace, *, bagging_date: date | None) -> EcosystemOptions:

@@ -116,7 +116,7 @@ def _cards(manifest: Manifest, rows: list[dict[str, Any]], verdict: tuple[str, s
         verdict,
     ]
     return "".join(
-        f"<div class='card'><div class='v{' long' if len(v) > 10 else ''}'>{escape(v)}</div>"
+        f"<div class='card'><div class='v{' long' if len(v) > 8 else ''}'>{escape(v)}</div>"
         f"<div class='k'>{escape(k)}</div></div>"
         for k, v in cards
     )
