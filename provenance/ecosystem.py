@@ -119,9 +119,9 @@ def execute(
 
     if command == "report":
         return _report(options, feedback=feedback, jobs=jobs)
+    if command == "import":
+        return _import(options, reporter=reporter, feedback=feedback, jobs=jobs)
     with bar("reading", enabled=feedback.progress, color=feedback.color) as tick:
-        if command == "import":
-            return _import(options, reporter=reporter, feedback=feedback, jobs=jobs, tick=tick)
         source = load_source(options.source, jobs=jobs, on_progress=tick)
     if options.kind == "bagit":
         from provenance.export.bagit import BagInfo, export_bag
@@ -155,13 +155,14 @@ def _import(
     reporter: Reporter,
     feedback: Feedback,
     jobs: int,
-    tick: Callable[[int, int], None] | None,
 ) -> int:
     from provenance import manifest as manifests
     from provenance.export.bagimport import import_bag
+    from provenance.progress import bar
 
     assert options.output is not None
-    built, report = import_bag(options.source, options.output, jobs=jobs, on_progress=tick)
+    with bar("reading bag", enabled=feedback.progress, color=feedback.color) as tick:
+        built, report = import_bag(options.source, options.output, jobs=jobs, on_progress=tick)
     if not report.ok:
         sys.stdout.write(reporter.verify(report))
         print(
