@@ -1,6 +1,6 @@
 """BagIt 1.0 (RFC 8493) bags out and in.
 
-Export copies the payload under ``data/``, checking each copy's SHA-256 against the
+Export copies the files its manifest lists (no others) under ``data/``, checking each copy's SHA-256 against the
 manifest while it streams, and adds ``manifest-sha256.txt``, ``bag-info.txt`` (with
 ``Provenance-*`` fields), the provenance manifest itself as the tag file
 ``provenance-manifest.json`` (its ``folder`` is ``data``, so ``provenance verify`` reads it
@@ -75,7 +75,14 @@ def _check_target(out: str) -> None:
 def _copy_checked(src: str, dst: str, record: FileRecord) -> None:
     """Stream ``src`` to ``dst``, refusing a copy whose digest is not the manifest's."""
     digest = hashlib.sha256()
-    fd = os.open(src, _OPEN)
+    try:
+        fd = os.open(src, _OPEN)
+    except OSError as e:
+        raise InputError(
+            f"cannot read: {e.strerror}",
+            where=src,
+            hint="run 'provenance verify' and rebuild the manifest before exporting",
+        ) from e
     try:
         with os.fdopen(fd, "rb", closefd=False) as source, open(dst, "xb") as target:
             while chunk := source.read(CHUNK):

@@ -218,3 +218,13 @@ def test_names_that_look_encoded_are_refused(
     result = run_cli("export", "bagit", described.folder, tmp_path / "bag")
     assert result.code == 2 and "%0A" in result.err
     assert not (tmp_path / "bag").exists()
+
+
+def test_missing_payload_file_is_named_and_leaves_nothing(
+    described: Described, run_cli: RunCli, tmp_path: Path
+) -> None:
+    victim = sorted(described.folder.glob("*.txt"))[2]
+    victim.unlink()
+    result = run_cli("export", "bagit", described.manifest, tmp_path / "bag")
+    assert result.code == 2 and victim.name in result.err and "provenance verify" in result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["manifests", "pages"]
