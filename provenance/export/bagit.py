@@ -1,14 +1,11 @@
-"""BagIt 1.0 (RFC 8493) bags out and in.
+"""BagIt 1.0 (RFC 8493) bags out (``bagimport`` reads them back in).
 
-Export copies the files its manifest lists (no others) under ``data/``, checking each copy's SHA-256 against the
-manifest while it streams, and adds ``manifest-sha256.txt``, ``bag-info.txt`` (with
-``Provenance-*`` fields), the provenance manifest itself as the tag file
-``provenance-manifest.json`` (its ``folder`` is ``data``, so ``provenance verify`` reads it
-in place) and ``tagmanifest-sha256.txt``. The bag is built in a temporary folder beside
-the target and renamed into place, so a bag is whole or absent.
-
-Import checks a bag's ``manifest-sha256.txt`` against its payload in one streaming pass
-(the same pass that reads the pages) and reports every mismatch, as verify does.
+Export copies the files its manifest lists (no others) under ``data/``, checking each
+copy's SHA-256 against the manifest while it streams, and adds ``manifest-sha256.txt``,
+``bag-info.txt`` (with ``Provenance-*`` fields), the provenance manifest itself as the
+tag file ``provenance-manifest.json`` (its ``folder`` is ``data``, so ``provenance
+verify`` reads it in place) and ``tagmanifest-sha256.txt``. The bag is built in a
+temporary folder beside the target and renamed into place, so a bag is whole or absent.
 """
 
 from __future__ import annotations
