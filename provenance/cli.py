@@ -12,10 +12,15 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from provenance.errors import EXIT_FINDINGS, EXIT_OK, ProvenanceError, UsageError
 
-FORMATS = ("text", "json", "github", "junit")
+if TYPE_CHECKING:
+    from provenance.models import FileRecord
+
+FORMATS = ("text", "json", "github", "junit", "sarif")
 DEFAULT_MANIFESTS = "manifests"
 
 
@@ -33,6 +38,10 @@ class Options:
     deep: bool = False
     strict: bool = False
     extra: dict[str, object] = field(default_factory=dict)
+    quiet: bool = False
+    verbose: bool = False
+    progress: bool = False
+    color: bool = True
 
 
 def _env_jobs() -> int:
@@ -61,6 +70,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
+        feedback(p)
         p.add_argument(
             "--format",
             choices=FORMATS,
@@ -102,7 +112,26 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         from provenance import probe_cli
 
         probe_cli.add_arguments(p)
+    from provenance.ecosystem import add_parsers
+
+    add_parsers(sub, common)
     return parser
+
+
+def feedback(p: argparse.ArgumentParser) -> None:
+    """``--quiet`` and ``--verbose``, accepted by every command."""
+    p.add_argument(
+        "--quiet", "-q", action="store_true", help="no progress bars and no success messages"
+    )
+    p.add_argument(
+        "--verbose", "-v", action="store_true", help="show the evidence behind each value"
+    )
+
+
+def _bagging_date() -> date | None:
+    # Reproducible builds: SOURCE_DATE_EPOCH fixes the date written into bag-info.txt.
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return datetime.fromtimestamp(int(epoch), UTC).date() if epoch.isdigit() else None
 
 
 def parse(argv: Sequence[str]) -> tuple[Options, argparse.Namespace]:
@@ -121,41 +150,90 @@ def parse(argv: Sequence[str]) -> tuple[Options, argparse.Namespace]:
         jobs=jobs or _env_jobs(),
         deep=getattr(ns, "deep", False),
         strict=getattr(ns, "strict", False),
+        quiet=getattr(ns, "quiet", False),
+        verbose=getattr(ns, "verbose", False),
+        # Bars only on a terminal: CI logs and pipes get no control characters.
+        progress=not getattr(ns, "quiet", False) and sys.stderr.isatty(),
+        color=not os.environ.get("NO_COLOR"),
+        extra=_extra(ns),
     )
     return options, ns
 
 
+def _extra(ns: argparse.Namespace) -> dict[str, object]:
+    if ns.command not in ("export", "import", "report"):
+        return {}
+    from provenance.ecosystem import options_from
+
+    return {"ecosystem": options_from(ns, bagging_date=_bagging_date())}
+
+
+def _located(records: list[FileRecord], folder: str, fmt: str) -> list[FileRecord]:
+    """Records whose paths start at the working directory, for annotations and SARIF."""
+    if fmt not in ("github", "sarif"):
+        return records
+    return [
+        r.model_copy(update={"path": os.path.normpath(os.path.join(folder, r.path))})
+        for r in records
+    ]
+
+
 def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
     """Run one command; return its exit code."""
+    from provenance.progress import bar
     from provenance.report import REPORTERS
 
     reporter = REPORTERS[options.format]
+    if options.verbose and options.format == "text":
+        from provenance.report.verbose import VerboseTextReporter
+
+        reporter = VerboseTextReporter()
+    if options.command in ("export", "import", "report"):
+        from provenance.ecosystem import EcosystemOptions, Feedback
+        from provenance.ecosystem import execute as run_ecosystem
+
+        eco = options.extra["ecosystem"]
+        assert isinstance(eco, EcosystemOptions)
+        feedback = Feedback(quiet=options.quiet, progress=options.progress, color=options.color)
+        return run_ecosystem(
+            options.command, eco, reporter=reporter, feedback=feedback, jobs=options.jobs
+        )
     if options.command == "manifest":
         from provenance import manifest as manifests
         from provenance.names import check_scheme
 
         scheme = check_scheme(options.name_scheme) if options.name_scheme else None
         assert options.output is not None
-        built = manifests.build(
-            options.folder, options.output, name_scheme=scheme, jobs=options.jobs
-        )
+        with bar("manifest", enabled=options.progress, color=options.color) as tick:
+            built = manifests.build(
+                options.folder,
+                options.output,
+                name_scheme=scheme,
+                jobs=options.jobs,
+                on_progress=tick,
+            )
         manifests.write(built, options.output)
-        if options.format == "text":
+        if options.verbose and options.format == "text":
+            sys.stdout.write(reporter.audit(built.files))
+        elif options.format == "text" and not options.quiet:
             errors = sum(1 for r in built.files for p in r.problems if p.severity == "error")
             print(
                 f"wrote {options.output}: {built.file_count} files, {built.total_bytes} bytes, "
                 f"{errors} problems"
             )
-        else:
-            sys.stdout.write(reporter.audit(built.files))
+        elif options.format != "text":
+            sys.stdout.write(reporter.audit(_located(built.files, options.folder, options.format)))
         return EXIT_OK
     if options.command == "audit":
         from provenance import manifest as manifests
         from provenance.names import check_scheme
 
         scheme = check_scheme(options.name_scheme) if options.name_scheme else None
-        records = manifests.read_folder(options.folder, name_scheme=scheme, jobs=options.jobs)
-        sys.stdout.write(reporter.audit(records))
+        with bar("audit", enabled=options.progress, color=options.color) as tick:
+            records = manifests.read_folder(
+                options.folder, name_scheme=scheme, jobs=options.jobs, on_progress=tick
+            )
+        sys.stdout.write(reporter.audit(_located(records, options.folder, options.format)))
         bad = any(p.severity == "error" for r in records for p in r.problems)
         return EXIT_FINDINGS if bad else EXIT_OK
     if options.command == "verify":
@@ -169,10 +247,14 @@ def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
                 f"no manifests given and none in {DEFAULT_MANIFESTS}/",
                 hint="pass manifest files or run 'provenance manifest' first",
             )
-        report = verify_manifests(
-            paths, VerifyOptions(deep=options.deep, strict=options.strict, jobs=options.jobs)
-        )
-        sys.stdout.write(reporter.verify(report))
+        with bar("verify", enabled=options.progress, color=options.color) as tick:
+            report = verify_manifests(
+                paths,
+                VerifyOptions(deep=options.deep, strict=options.strict, jobs=options.jobs),
+                on_progress=tick,
+            )
+        if not (options.quiet and report.ok and options.format == "text"):
+            sys.stdout.write(reporter.verify(report))
         return EXIT_OK if report.ok else EXIT_FINDINGS
     if options.command == "probe" and ns is not None:
         from provenance import probe_cli

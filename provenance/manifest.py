@@ -13,13 +13,19 @@ from provenance.atomic import write_atomic
 from provenance.errors import InputError, ManifestError, UnsafePathError
 from provenance.extract import EXTRACTOR_VERSION
 from provenance.models import MANIFEST_VERSION, FileRecord, Manifest
-from provenance.records import read_records
+from provenance.records import OnProgress, read_records
 
 MANIFEST_SCHEMA = "manifest.schema.json"
 RECORD_SCHEMA = "record.schema.json"
 
 
-def read_folder(root: str, *, name_scheme: str | None = None, jobs: int = 1) -> list[FileRecord]:
+def read_folder(
+    root: str,
+    *,
+    name_scheme: str | None = None,
+    jobs: int = 1,
+    on_progress: OnProgress | None = None,
+) -> list[FileRecord]:
     """Read every file below ``root`` into records, sorted by path."""
     entries = folders.walk(root)
     pairs = folders.collisions([e.path for e in entries])
@@ -30,12 +36,19 @@ def read_folder(root: str, *, name_scheme: str | None = None, jobs: int = 1) -> 
             where=root,
             hint="rename one of them; such a folder cannot be checked on every file system",
         )
-    return read_records(root, entries, declared=name_scheme, jobs=jobs)
+    return read_records(root, entries, declared=name_scheme, jobs=jobs, on_progress=on_progress)
 
 
-def build(root: str, output: str, *, name_scheme: str | None = None, jobs: int = 1) -> Manifest:
+def build(
+    root: str,
+    output: str,
+    *,
+    name_scheme: str | None = None,
+    jobs: int = 1,
+    on_progress: OnProgress | None = None,
+) -> Manifest:
     """The manifest of ``root`` as it would be written to ``output``."""
-    records = read_folder(root, name_scheme=name_scheme, jobs=jobs)
+    records = read_folder(root, name_scheme=name_scheme, jobs=jobs, on_progress=on_progress)
     rel = os.path.relpath(os.path.abspath(root), os.path.dirname(os.path.abspath(output)))
     return Manifest(
         manifest_version=MANIFEST_VERSION,

@@ -93,21 +93,46 @@ def with_folder_problems(records: Iterable[FileRecord]) -> list[FileRecord]:
     ]
 
 
-def parallel_map(func: Callable[[T], R], items: Sequence[T], *, jobs: int) -> list[R]:
+#: A progress callback: called with (items done, items in all) as results come in.
+OnProgress = Callable[[int, int], None]
+
+
+def _ticked(results: Iterable[R], total: int, on_progress: OnProgress | None) -> list[R]:
+    if on_progress is None:
+        return list(results)
+    out = []
+    for result in results:
+        out.append(result)
+        on_progress(len(out), total)
+    return out
+
+
+def parallel_map(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    jobs: int,
+    on_progress: OnProgress | None = None,
+) -> list[R]:
     """Map in worker processes when it pays (many items, several cores), else in order here."""
     if jobs <= 1 or len(items) < 64:
-        return [func(item) for item in items]
+        return _ticked((func(item) for item in items), len(items), on_progress)
     chunk = max(16, len(items) // (jobs * 8))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(func, items, chunksize=chunk))
+        return _ticked(pool.map(func, items, chunksize=chunk), len(items), on_progress)
 
 
 def read_records(
-    root: str, entries: Sequence[Entry], *, declared: str | None, jobs: int
+    root: str,
+    entries: Sequence[Entry],
+    *,
+    declared: str | None,
+    jobs: int,
+    on_progress: OnProgress | None = None,
 ) -> list[FileRecord]:
     """Read every entry (in parallel when worth it) and add folder-wide problems."""
     func = partial(read_record, root, declared=declared)
-    return with_folder_problems(parallel_map(func, entries, jobs=jobs))
+    return with_folder_problems(parallel_map(func, entries, jobs=jobs, on_progress=on_progress))
 
 
 def default_jobs() -> int:

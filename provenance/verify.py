@@ -19,7 +19,7 @@ from provenance.extract import EXTRACTOR_VERSION
 from provenance.folder import Entry
 from provenance.hashing import digest_file
 from provenance.models import FileRecord, Finding, Manifest, ManifestResult, VerifyReport
-from provenance.records import parallel_map, read_record
+from provenance.records import OnProgress, parallel_map, read_record
 
 COMPARED = ("status", "published", "captured", "original_url", "title")
 
@@ -93,11 +93,19 @@ def _metadata(record: FileRecord, fresh: FileRecord) -> list[Finding]:
     return found
 
 
-def check(manifest: Manifest, root: str, options: VerifyOptions) -> list[Finding]:
+def check(
+    manifest: Manifest,
+    root: str,
+    options: VerifyOptions,
+    *,
+    on_progress: OnProgress | None = None,
+) -> list[Finding]:
     """Compare ``manifest`` with the files under ``root``; return every finding, sorted."""
     entries = folders.walk(root)
     listed = {r.path: r for r in manifest.files}
-    hashed = parallel_map(partial(_hash_one, root), entries, jobs=options.jobs)
+    hashed = parallel_map(
+        partial(_hash_one, root), entries, jobs=options.jobs, on_progress=on_progress
+    )
     findings: list[Finding] = []
     unlisted: dict[str, str] = {}
     reextract: list[tuple[FileRecord, Entry]] = []
@@ -141,13 +149,15 @@ def _reread(root: str, declared: str | None, entry: Entry) -> FileRecord:
     return read_record(root, entry, declared=declared)
 
 
-def verify_manifests(paths: Sequence[str], options: VerifyOptions) -> VerifyReport:
+def verify_manifests(
+    paths: Sequence[str], options: VerifyOptions, *, on_progress: OnProgress | None = None
+) -> VerifyReport:
     """Verify each manifest; unreadable manifests raise (exit 2) before any folder is read."""
     loaded = [(p, manifests.load(p)) for p in paths]
     results = []
     for path, manifest in loaded:
         root = manifests.folder_of(manifest, path)
-        findings = check(manifest, root, options)
+        findings = check(manifest, root, options, on_progress=on_progress)
         results.append(
             ManifestResult(
                 manifest=path, folder=root, checked=len(manifest.files), findings=findings

@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 
 from provenance.models import FileRecord, VerifyReport
+from provenance.report.sarif import evidence_line
 
 
 def _escape_data(text: str) -> str:
@@ -18,11 +19,12 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(level: str, path: str, title: str, message: str) -> str:
-    """One ``::error file=…,title=…::message`` line."""
+def annotation(level: str, path: str, title: str, message: str, line: int | None = None) -> str:
+    """One ``::error file=…,line=…,title=…::message`` line (``line`` only when known)."""
     command = {"error": "error", "warning": "warning"}.get(level, "notice")
+    where = f",line={line}" if line else ""
     return (
-        f"::{command} file={_escape_property(path)},title={_escape_property(title)}"
+        f"::{command} file={_escape_property(path)}{where},title={_escape_property(title)}"
         f"::{_escape_data(message)}"
     )
 
@@ -42,9 +44,11 @@ class GithubReporter:
         return "\n".join(lines) + ("\n" if lines else "")
 
     def audit(self, records: Sequence[FileRecord]) -> str:
-        """One annotation per problem."""
+        """One annotation per problem, on its evidence line when it has one."""
         lines = [
-            annotation(p.severity, r.path, f"provenance {p.code}", p.message)
+            annotation(
+                p.severity, r.path, f"provenance {p.code}", p.message, evidence_line(r, p.code)
+            )
             for r in records
             for p in r.problems
         ]

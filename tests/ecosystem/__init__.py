@@ -1,0 +1,1 @@
+"""Tests of CI integrations, interchange formats, the HTML report and the API."""
