@@ -247,20 +247,38 @@ def exit_code(report: ProbeReport) -> int:
     return EXIT_FINDINGS if any(e.findings for e in entries) else EXIT_OK
 
 
+def collect(options: argparse.Namespace, *, progress: bool = False) -> ProbeReport:
+    """Probe every manifest named in ``options``; raise ProvenanceError on bad input."""
+    loaded = []
+    for path in _manifest_paths(options):
+        manifest, folder = load_manifest(path)
+        loaded.append((path, folder, targets(manifest, folder)))
+    total = sum(len(items) for _, _, items in loaded)
+    bar = Progress(total, enabled=progress)
+    try:
+        return asyncio.run(_probe(options, loaded, bar))
+    finally:
+        bar.close()
+
+
+def namespace(manifests: list[str], **overrides: object) -> argparse.Namespace:
+    """The options ``provenance probe`` would have, with keyword overrides (library use)."""
+    parser = argparse.ArgumentParser(prog="provenance probe")
+    add_arguments(parser)
+    ns = parser.parse_args([])
+    for key, value in overrides.items():
+        if not hasattr(ns, key):
+            raise UsageError(f"unknown probe option {key!r}")
+        setattr(ns, key, value)
+    ns.manifests = list(manifests)
+    return ns
+
+
 def run(options: argparse.Namespace) -> int:
     """Probe the manifests' original URLs and archives; print the report; return the exit code."""
     try:
-        loaded = []
-        for path in _manifest_paths(options):
-            manifest, folder = load_manifest(path)
-            loaded.append((path, folder, targets(manifest, folder)))
-        total = sum(len(items) for _, _, items in loaded)
         quiet = options.format == "json" or bool(os.environ.get("CI"))
-        progress = Progress(total, enabled=sys.stderr.isatty() and not quiet)
-        try:
-            report = asyncio.run(_probe(options, loaded, progress))
-        finally:
-            progress.close()
+        report = collect(options, progress=sys.stderr.isatty() and not quiet)
         if options.report is not None:
             write_atomic(options.report, REPORTERS["json"](report))
     except ProvenanceError as e:

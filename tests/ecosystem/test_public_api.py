@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import inspect
 import subprocess
 import sys
@@ -64,13 +62,17 @@ def test_verify_raises_for_a_bad_manifest(tmp_path: Path) -> None:
         provenance.verify(str(bad))
 
 
-def test_probe_without_an_entry_point_is_a_clear_error() -> None:
-    if importlib.util.find_spec("provenance.probe") is not None:
-        probe_module = importlib.import_module("provenance.probe")
-        if hasattr(probe_module, "probe_manifests"):
-            pytest.skip("this installation has a probe entry point")
-    with pytest.raises(provenance.CheckError, match="probe"):
-        provenance.probe("manifests/seeds.json")
+def test_probe_as_a_library_call(tmp_path: Path) -> None:
+    from testkit import ROOT
+
+    manifest = str(ROOT / "manifests" / "seeds.json")
+    report = provenance.probe(manifest, no_live=True, no_archives=True, no_cache=True)
+    assert [e.path for r in report.results for e in r.entries] == sorted(
+        p.name for p in (ROOT / "tests" / "data" / "seeds").iterdir()
+    )
+    assert report.requests == 0
+    with pytest.raises(provenance.UsageError, match="unknown probe option"):
+        provenance.probe(manifest, no_such_option=True)
 
 
 def test_probe_function_survives_the_probe_subpackage(tmp_path: Path) -> None:
