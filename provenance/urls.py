@@ -147,10 +147,14 @@ def unwrap_wayback(url: str) -> tuple[str, Moment | None] | None:
 
 
 def is_mirror_or_navigation(url: str) -> bool:
-    """True for mirror repositories, proxies, image/feed services and IP-literal hosts."""
-    name = host(url)
-    if not name:
+    """True for mirrors, proxies, image/feed services, IP-literal hosts and site home pages."""
+    normal = normalize(url)
+    if normal is None:
         return True
+    parts = urlsplit(normal)
+    name = parts.hostname or ""
+    if parts.path in ("", "/") and not parts.query:
+        return True  # a site's home page is a navigation link, never an article
     if name in MIRROR_HOSTS or name.endswith(_MIRROR_SUFFIXES):
         return True
     try:

@@ -26,12 +26,16 @@ from provenance.urls import is_mirror_or_navigation, is_rejected_scheme, unwrap_
 
 # Labels that can only introduce the original's address: the colon is optional.
 _STRONG = (
-    r"原文(?:链接|鏈接|連結|链结|地址|網址|网址|出处|出處|URL|url)|原始(?:链接|鏈接|連結|网址|網址)"
+    r"原文(?:链接|鏈接|連結|链结|鏈結|地址|網址|网址|出处|出處|URL|url)|原始(?:链接|鏈接|連結|网址|網址)"
     r"|(?:Original|Canonical)\s+(?:URL|link|article)|Source\s+(?:URL|link)|Permalink"
 )
 # Labels that also start ordinary sentences: a colon is required.
-_WEAK = r"来源|來源|出处|出處|文章来源|文章來源|转载自|轉載自|Source|Original|Via|From"
+_WEAK = r"原文|来源|來源|出处|出處|文章来源|文章來源|转载自|轉載自|Source|Original|Via|From"
+# Labels a hand-written page may use for its one address; weaker than a named source.
+_PLAIN = r"(?:Article\s+|Story\s+)?(?:URL|Link)"
 _NOTE = r"(?:\s*[（(][^）)\n]{0,24}[）)])?"
+# Markdown emphasis or inline tags between the label and its colon (**原文链接**：…).
+_GAP = r"(?:[ \t]|\*{1,2}|</?(?:b|strong|em|i|span)\b[^<>]{0,100}>){0,6}"
 _TARGET = (
     r"""(?:<a\b[^<>]{0,500}?\bhref\s*=\s*["']?(?P<href>[^"'\s<>]{1,2048}+)"""
     r"[^<>]{0,500}+>[^<]{0,500}</a>"
@@ -40,11 +44,16 @@ _TARGET = (
 )
 _LABELLED = (
     (
-        re.compile(rf"(?:{_STRONG}){_NOTE}\s*[:：]?\s*(?:<br\s*/?>\s*)?{_TARGET}", re.I),
+        re.compile(rf"(?:{_STRONG}){_NOTE}{_GAP}[:：]?{_GAP}\s*(?:<br\s*/?>\s*)?{_TARGET}", re.I),
         "label.original-url",
         0.95,
     ),
-    (re.compile(rf"(?<![\w/])(?:{_WEAK}){_NOTE}\s*[:：]\s*{_TARGET}", re.I), "label.source", 0.9),
+    (
+        re.compile(rf"(?<![\w/])(?:{_WEAK}){_NOTE}{_GAP}[:：]{_GAP}\s*{_TARGET}", re.I),
+        "label.source",
+        0.9,
+    ),
+    (re.compile(rf"(?<![\w/])(?:{_PLAIN}){_GAP}[:：]{_GAP}\s*{_TARGET}", re.I), "label.url", 0.75),
 )
 # The label as the link's own text: <a href="…">原文链接</a> or [原文鏈接](…). The anchor's
 # opening tag is found by looking back from the label, which keeps the scan linear.
@@ -55,9 +64,11 @@ _ANCHOR = re.compile(r"<a\b(?P<attrs>[^<>]{0,1000}+)>\Z", re.I)
 _DATE_LABEL = re.compile(
     r"(?<![A-Za-z])(?<!更新)(?<!修改)(?<!修訂)"
     r"(?P<label>Published(?:\s+(?:on|at))?|Publication\s+date|Date\s+published|Posted(?:\s+on)?"
-    r"|Date|发布时间|發布時間|發佈時間|发表时间|發表時間|发布日期|發布日期|發佈日期|发表日期|發表日期"
+    r"|Pub(?:lish)?\s*date|Date|发布时间|發布時間|發佈時間|发表时间|發表時間|发布日期|發布日期|發佈日期|发表日期|發表日期"
     r"|出版日期|刊登日期|日期|时间|時間)"
-    rf"\s*[:：]\s*(?:<[^>]{{0,200}}>\s*)?(?P<date>{ANY_DATE_PATTERN})",
+    rf"{_GAP}[:：]{_GAP}\s*(?:<[^<>]{{0,200}}>\s*)?(?P<date>{ANY_DATE_PATTERN})"
+    # 发表于 2021-04-14: "published at" needs no colon.
+    rf"|(?P<at>发布于|發布於|發佈於|发表于|發表於|Published\s+on){_GAP}\s*(?P<date2>{ANY_DATE_PATTERN})",
     re.IGNORECASE,
 )
 _GENERIC_DATE_LABELS = frozenset({"date", "日期", "时间", "時間"})
@@ -79,10 +90,10 @@ class LabelExtractor:
             for match in _LINK_TEXT.finditer(chunk):
                 yield from _anchor(page, base, chunk, match)
             for match in _DATE_LABEL.finditer(chunk):
-                moment = parse_any(match["date"])
+                moment = parse_any(match["date"] or match["date2"])
                 if moment is None:
                     continue
-                generic = match["label"].lower() in _GENERIC_DATE_LABELS
+                generic = (match["label"] or "").lower() in _GENERIC_DATE_LABELS
                 yield time_candidate(
                     page, base + match.start(), match.group(0), rule="label.published",
                     confidence=0.75 if generic else 0.85, moment=moment,
