@@ -40,8 +40,8 @@ MIRROR_HOSTS = frozenset(
         "github.com", "www.github.com", "gist.github.com", "raw.githubusercontent.com",
         "github.io", "git.io", "cdn.jsdelivr.net", "gfw-breaker.win", "feedx.net",
         "feedx.top", "feedx.site", "feedx.xyz", "images.weserv.nl", "web.archive.org",
-        "archive.org", "archive.today", "archive.ph", "archive.is", "bit.ly", "t.co",
-        "gitlab.com", "bitbucket.org",
+        "archive.org", "archive.today", "archive.ph", "archive.is", "gitlab.com",
+        "bitbucket.org",
     }
 )  # fmt: skip
 _MIRROR_SUFFIXES = (".github.io", ".githubusercontent.com", ".gitlab.io")
@@ -165,6 +165,18 @@ def is_mirror_or_navigation(url: str) -> bool:
     return True
 
 
+_ASSET_SUFFIXES = (
+    ".css", ".js", ".mjs", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".bmp",
+    ".woff", ".woff2", ".ttf", ".eot", ".mp3", ".mp4", ".m3u8", ".webm", ".json", ".xml",
+)  # fmt: skip
+
+
+def is_asset(url: str) -> bool:
+    """True when the URL's path names a style sheet, script, image, font or media file."""
+    path = urlsplit(clean(url)).path.lower()
+    return path.endswith(_ASSET_SUFFIXES)
+
+
 def is_original_candidate(url: str) -> bool:
     """True when ``url`` could be an original publication: absolute http(s), not a mirror."""
-    return normalize(url) is not None and not is_mirror_or_navigation(url)
+    return not is_mirror_or_navigation(url) and not is_asset(url)

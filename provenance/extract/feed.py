@@ -14,15 +14,14 @@ from collections.abc import Iterator
 from provenance.extract.interface import Page
 from provenance.extract.scan import (
     MD_URL,
+    original_candidates,
     strip_tags,
     text_candidate,
     time_candidate,
-    url_candidate,
     windows,
 )
 from provenance.models import Candidate
 from provenance.timestamps import parse_epoch
-from provenance.urls import is_mirror_or_navigation, is_rejected_scheme
 
 _TOP = 8 * 1024
 _TITLE_LINK = re.compile(
@@ -78,12 +77,12 @@ def _first_content_line(top: str) -> int:
 
 
 def _item(page: Page, offset: int, raw: str, url: str, title: str) -> Iterator[Candidate]:
-    if is_rejected_scheme(url) or is_mirror_or_navigation(url):
+    links = list(
+        original_candidates(page, offset, raw, url=url, rule="feed.title-link", confidence=0.8)
+    )
+    if not links:
         return
-    link = url_candidate(page, offset, raw, rule="feed.title-link", confidence=0.8, url=url)
-    if link is None:
-        return
-    yield link
+    yield from links
     named = text_candidate(
         page, offset, raw, rule="feed.title-link", confidence=0.85, value=strip_tags(title),
         field="title",

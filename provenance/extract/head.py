@@ -16,14 +16,13 @@ from typing import Any
 from provenance.extract.interface import Page
 from provenance.extract.scan import (
     attributes,
+    original_candidates,
     text_candidate,
     time_candidate,
-    url_candidate,
     windows,
 )
 from provenance.models import Candidate
 from provenance.timestamps import parse_any
-from provenance.urls import is_mirror_or_navigation, is_rejected_scheme
 
 _TAG = re.compile(r"<(?P<tag>meta|link|time|span|abbr|div|p)\b(?P<attrs>[^<>]{0,2000}+)>", re.I)
 _TITLE = re.compile(r"<title\b[^>]{0,200}>(?P<text>[^<]{1,500})</title>", re.I)
@@ -190,8 +189,4 @@ def _canonical(page: Page, offset: int, raw: str, attrs: dict[str, str]) -> Iter
 def _url(
     page: Page, offset: int, raw: str, url: str, rule: str, confidence: float
 ) -> Iterator[Candidate]:
-    if is_rejected_scheme(url) or is_mirror_or_navigation(url):
-        return
-    found = url_candidate(page, offset, raw, rule=rule, confidence=confidence, url=url)
-    if found is not None:
-        yield found
+    yield from original_candidates(page, offset, raw, url=url, rule=rule, confidence=confidence)

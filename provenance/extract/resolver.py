@@ -33,7 +33,7 @@ FIELDS: tuple[ClaimField, ...] = (
 # Tie-break order by rule-name prefix; unknown rules come last.
 RULE_PRIORITY: tuple[str, ...] = (
     "label.original-url", "label.source", "html.canonical", "meta.og-url", "jsonld.url",
-    "feed.title-link", "label.url", "wayback.original",
+    "wayback.player", "feed.title-link", "label.url", "wayback.original",
     "dateline.zh", "meta.article:published_time", "jsonld.datePublished", "meta.",
     "html.time-pubdate", "label.published", "dateline.paren", "dateline.en", "feed.item-date",
     "html.time",

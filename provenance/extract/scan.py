@@ -9,7 +9,15 @@ from collections.abc import Iterator
 from provenance.extract.interface import Page
 from provenance.models import Candidate, ClaimField
 from provenance.timestamps import Moment
-from provenance.urls import clean, normalize, scheme
+from provenance.urls import (
+    clean,
+    is_asset,
+    is_mirror_or_navigation,
+    is_rejected_scheme,
+    normalize,
+    scheme,
+    unwrap_wayback,
+)
 
 # Metadata sits at the top (head, dateline) or the bottom (source line) of a page. Scanning
 # only these windows keeps a 100 MB single-line file to a few milliseconds of regex work.
@@ -137,3 +145,25 @@ def text_candidate(
         line=line, column=column, raw=_raw(raw), rule=rule, confidence=confidence,
         field=field, value=value,
     )  # fmt: skip
+
+
+def original_candidates(
+    page: Page, offset: int, raw: str, *, url: str, rule: str, confidence: float
+) -> Iterator[Candidate]:
+    """An original-URL candidate unless ``url`` is a mirror, navigation or a bad scheme.
+
+    A Wayback address is unwrapped to the page it copied (rule ``<rule>.wayback``); its
+    capture time and archive copy are proposed by the Wayback extractor.
+    """
+    url = clean(html.unescape(url))
+    if not url or is_rejected_scheme(url):
+        return
+    unwrapped = unwrap_wayback(url)
+    if unwrapped is not None:
+        url, rule = unwrapped[0], rule + ".wayback"
+    absolute = url if scheme(url) else "http://" + url.lstrip("/")
+    if is_mirror_or_navigation(absolute) or is_asset(absolute):
+        return
+    found = url_candidate(page, offset, raw, rule=rule, confidence=confidence, url=url)
+    if found is not None:
+        yield found
