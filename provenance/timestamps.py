@@ -71,6 +71,8 @@ class Moment:
     @property
     def valid(self) -> bool:
         """True when every field names a real calendar value."""
+        if not 1 <= self.year <= 9998:  # room for the widest offset either side
+            return False
         if self.month is not None and not 1 <= self.month <= 12:
             return False
         if self.day is not None:

@@ -173,8 +173,8 @@ _ASSET_SUFFIXES = (
 
 def is_asset(url: str) -> bool:
     """True when the URL's path names a style sheet, script, image, font or media file."""
-    path = urlsplit(clean(url)).path.lower()
-    return path.endswith(_ASSET_SUFFIXES)
+    parts = _split(clean(url))
+    return parts is not None and parts.path.lower().endswith(_ASSET_SUFFIXES)
 
 
 def is_original_candidate(url: str) -> bool:

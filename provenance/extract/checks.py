@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 
 from provenance.models import Candidate, Problem
-from provenance.timestamps import Moment, days_apart, parse_iso
+from provenance.timestamps import Moment, check, days_apart, parse_iso
 
 STRONG = 0.8  # only candidates this sure take part in conflict warnings
 
@@ -59,7 +60,7 @@ def path_date_candidate(url: Candidate) -> Candidate | None:
 
 def cross_check(
     published: Candidate | None, captured: Candidate | None, others: list[Candidate],
-    path_date: Candidate | None,
+    path_date: Candidate | None, *, now: datetime | None = None,
 ) -> Iterator[Problem]:  # fmt: skip
     """Problems from comparing the publication time with the other time signals."""
     pub = parse_iso(published.value) if published else None
@@ -72,7 +73,9 @@ def cross_check(
         seen: set[str] = set()
         for other in compared:
             moment = parse_iso(other.value)
-            apart = days_apart(pub, moment) if moment is not None and moment.valid else None
+            if moment is None or check(moment, now=now) is not None:
+                continue  # already reported as impossible, future or too old
+            apart = days_apart(pub, moment)
             if apart is not None and apart > 1 and other.value not in seen:
                 seen.add(other.value)
                 yield Problem(

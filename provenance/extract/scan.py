@@ -161,8 +161,10 @@ def original_candidates(
     unwrapped = unwrap_wayback(url)
     if unwrapped is not None:
         url, rule = unwrapped[0], rule + ".wayback"
+        if is_asset(url):
+            return  # an archived image or script, not the archived page
     absolute = url if scheme(url) else "http://" + url.lstrip("/")
-    if is_mirror_or_navigation(absolute) or is_asset(absolute):
+    if is_mirror_or_navigation(absolute):
         return
     found = url_candidate(page, offset, raw, rule=rule, confidence=confidence, url=url)
     if found is not None:

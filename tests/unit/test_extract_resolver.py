@@ -150,3 +150,14 @@ def test_page_shaped_noise_never_crashes(pieces: list[str]) -> None:
     assert "extractor-error" not in {p.code for p in result.problems}
     if result.original_url is not None:
         assert result.original_url.normalized.startswith(("http://", "https://"))
+
+
+def test_extreme_years_never_crash_and_are_not_compared() -> None:
+    for value in ("0000-01-01", "0001-01-01T00:00:00-12:00", "9999-12-31T23:59:59+14:00"):
+        page = (
+            f'<meta property="article:published_time" content="{value}">'
+            '<meta name="pubdate" content="2021-04-14">\n原文链接：https://a.example/x/1'
+        )
+        result = extract_file(page.encode())
+        assert result.published is not None and result.published.value == "2021-04-14"
+        assert "date-mismatch" not in {p.code for p in result.problems}
