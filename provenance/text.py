@@ -66,23 +66,46 @@ def _bom(data: bytes) -> str | None:
 
 
 def _detect(data: bytes) -> str:
-    sample = data[:SAMPLE_BYTES]
+    sample = _whole_characters(data[:SAMPLE_BYTES], len(data) > SAMPLE_BYTES)
     as_utf8 = sample.decode("utf-8", errors="replace")
     bad = as_utf8.count("\ufffd")
     # A UTF-8 file with a few corrupt bytes stays UTF-8: detectors would pick a legacy code
     # page that garbles every valid character to save the few broken ones.
     if sum(1 for ch in as_utf8 if ch > "\x7f") - bad >= 4 * bad:
         return "utf-8"
-    for name in _CJK_FALLBACKS:
-        # A sample cut mid-character fails only at its very end: allow that one miss.
-        text = sample.decode(name, errors="replace")
-        if "\ufffd" not in text[:-1] and _looks_cjk(text):
-            guess = from_bytes(sample, cp_isolation=["gb18030", "big5"]).best()
-            return _WIDER.get(guess.encoding, name) if guess else name
+    ends = {name: _cjk_end(sample, name) for name in _CJK_FALLBACKS}
+    clean = [name for name, end in ends.items() if end]
+    if len(clean) == 1:
+        return clean[0]
+    if clean:
+        # GBK and Big5 share their byte ranges; which reads as language is for the detector.
+        whole = sample[: min(end for end in ends.values() if end)]
+        guess = from_bytes(whole, cp_isolation=["gb18030", "big5"]).best()
+        return _WIDER.get(guess.encoding, clean[0]) if guess else clean[0]
     guess = from_bytes(sample, cp_isolation=list(_PLAUSIBLE)).best()
     if guess is None:
         return "utf-8"
     return _WIDER.get(guess.encoding, guess.encoding)
+
+
+def _whole_characters(sample: bytes, truncated: bool) -> bytes:
+    """Cut a sample after its last line break so that no multi-byte character is split."""
+    if not truncated:
+        return sample
+    cut = sample.rfind(b"\n")
+    return sample[: cut + 1] if cut > len(sample) // 2 else sample
+
+
+def _cjk_end(sample: bytes, name: str) -> int:
+    """How much of the sample decodes strictly as CJK text in ``name`` (0: none)."""
+    # A file cut short (an interrupted download) may end inside a character: forgive that.
+    for end in range(len(sample), max(len(sample) - 4, -1), -1):
+        try:
+            return end if _looks_cjk(sample[:end].decode(name)) else 0
+        except UnicodeDecodeError as error:
+            if error.start < len(sample) - 4:
+                return 0
+    return 0
 
 
 def _looks_cjk(text: str) -> bool:

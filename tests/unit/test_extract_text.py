@@ -58,3 +58,16 @@ def test_never_raises(data: bytes) -> None:
     decoded = decode(data)
     assert decoded.status in ("ok", "empty", "binary")
     assert "\r" not in decoded.text
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "recorded"),
+    [(TRADITIONAL, "big5", "big5hkscs"), (SIMPLIFIED, "gbk", "gb18030")],
+)
+def test_detection_survives_a_cut_character(text: str, codec: str, recorded: str) -> None:
+    data = ((text + "\n") * 3000).encode(codec)
+    # The detector's 64 KB sample, and a file whose download stopped, both end mid-character.
+    for size in (len(data), 65_537, 65_538, 301, 302):
+        decoded = decode(data[:size])
+        assert decoded.encoding == recorded, size
+        assert decoded.text.startswith(text[:10])
