@@ -27,6 +27,8 @@ _PATH_DATES = (
     re.compile(r"/(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)"),
     # VOA and others: a compact yyyymmdd between non-digits (…-20210415/5854181.html)
     re.compile(r"(?<![\d])(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?![\d])"),
+    # RFA ends its story addresses with mmddyyyyhhmmss (…/gd-04142021100327.html)
+    re.compile(r"-(?P<m>[01]\d)(?P<d>[0-3]\d)(?P<y>(?:19|20)\d{2})\d{6}\.html?$"),
 )
 PATH_DATE_CONFIDENCE = 0.3
 

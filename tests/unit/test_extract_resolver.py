@@ -161,3 +161,21 @@ def test_extreme_years_never_crash_and_are_not_compared() -> None:
         result = extract_file(page.encode())
         assert result.published is not None and result.published.value == "2021-04-14"
         assert "date-mismatch" not in {p.code for p in result.problems}
+
+
+def test_url_path_dates() -> None:
+    from provenance.extract.checks import url_path_date
+
+    cases = {
+        "https://www.epochtimes.com/gb/21/8/25/n13187748.htm": "2021-08-25",
+        "https://www.epochtimes.com/b5/21/4/14/n1.htm": "2021-04-14",
+        "http://www.minghui.org/mh/articles/2016/10/22/x-1.html": "2016-10-22",
+        "https://www.voachinese.com/a/x-20210415/5854181.html": "2021-04-15",
+        "https://www.rfa.org/mandarin/yataibaodao/gd-04142021100327.html": "2021-04-14",
+        "https://x.org/2021-04-14-story": "2021-04-14",
+    }
+    for url, day in cases.items():
+        moment = url_path_date(url)
+        assert moment is not None and moment.value == day, url
+    assert url_path_date("https://x.org/id/20213456") is None
+    assert url_path_date("https://www.soundofhope.org/post/494741") is None
