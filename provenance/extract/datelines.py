@@ -13,7 +13,6 @@ from collections.abc import Iterator
 
 from provenance.extract.interface import Page
 from provenance.extract.scan import (
-    TAG_RE,
     squash,
     strip_tags,
     text_candidate,
@@ -134,7 +133,7 @@ class DatelineExtractor:
                 )  # fmt: skip
         for element in _ELEMENT_TEXT.finditer(top):
             moment = _lone_moment(element.group(1).strip())
-            if moment is None or TAG_RE.fullmatch(element.group(0)):
+            if moment is None:
                 continue
             # An RFC 1123 date-time alone in an element is how feed mirrors print the item's
             # <pubDate> (seed 002: <div><i>Thu, 15 Apr 2021 13:23:59 GMT</i></div>).

@@ -75,6 +75,10 @@ class HeadMetadataExtractor:
             key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or ""
             key = key.lower()
             value = attrs.get("content") or attrs.get("datetime") or ""
+            if not value and key == "datepublished":
+                # Microdata on a visible element: <span itemprop="datePublished">Apr 13, 2021<
+                end = chunk.find("<", match.end(), match.end() + 100)
+                value = chunk[match.end() : end if end >= 0 else match.end() + 100]
             if tag == "link":
                 yield from _canonical(page, offset, raw, attrs)
             elif key in _PUBLISHED_KEYS and value:
