@@ -19,6 +19,7 @@ from provenance.models import Candidate, Problem
 from provenance.timestamps import Moment, check, days_apart, parse_iso
 
 STRONG = 0.8  # only candidates this sure take part in conflict warnings
+FETCH_RULES = frozenset({"comment.epoch"})  # capture times a feed mirror stamps when it fetches
 
 _PATH_DATES = (
     # Epoch Times: /gb/21/8/25/n13187748.htm (two-digit year; b5 is traditional script)
@@ -92,6 +93,14 @@ def cross_check(
                 code="capture-before-publication", severity="error",
                 message=f"captured {captured.value} ({captured.rule}) before publication "
                 f"{published.value} ({published.rule})",
+            )  # fmt: skip
+        elif captured.rule in FETCH_RULES and (days_apart(pub, cap) or 0) > 1:
+            # A feed mirror fetches new items within hours; days later means one of the two
+            # dates is wrong. Wayback captures, by contrast, may come years later.
+            yield Problem(
+                code="date-mismatch", severity="warning",
+                message=f"published {published.value} ({published.rule}) but fetched "
+                f"{captured.value} ({captured.rule}), {days_apart(pub, cap)} days apart",
             )  # fmt: skip
 
 
