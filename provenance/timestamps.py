@@ -281,13 +281,14 @@ def _rfc_from_match(match: re.Match[str]) -> Moment | None:
     return Moment(year, month, day, int(match["H"]), int(match["M"]), second, None, offset, zulu)
 
 
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Mon|Tue|Wed|Thu|Fri|Sat|Sun)\.?,?\s+"
 _MONTH_NAME = (
     r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _MONTH_NAME2 = _MONTH_NAME.replace("mon", "mon2")
 ENGLISH_PATTERN = (
-    rf"(?:{_MONTH_NAME}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})"
+    rf"(?:{_WEEKDAY})?(?:{_MONTH_NAME}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})"
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH_NAME2},?\s+(?P<y2>\d{{4}}))"
 )
 _ENGLISH_RE = re.compile(ENGLISH_PATTERN, re.IGNORECASE)
@@ -333,10 +334,31 @@ def parse_wayback(stamp: str) -> Moment | None:
     return Moment(year, parts[0], parts[1], parts[2], parts[3], second, None, 0, True)
 
 
+SLASH_PATTERN = r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<sy>\d{4})"
+_SLASH_RE = re.compile(SLASH_PATTERN)
+
+
+def parse_slashed(text: str) -> Moment | None:
+    """Read ``13/04/2021`` or ``04/13/2021`` only when one part cannot be a month.
+
+    Day-first and month-first orders are both common; ``04/05/2021`` is left unread rather
+    than guessed.
+    """
+    match = _SLASH_RE.fullmatch(text.strip())
+    if match is None:
+        return None
+    a, b, year = int(match["a"]), int(match["b"]), int(match["sy"])
+    if a > 12 >= b:
+        return Moment(year, b, a)
+    if b > 12 >= a:
+        return Moment(year, a, b)
+    return None
+
+
 def parse_any(text: str) -> Moment | None:
-    """Try every written form: ISO, RFC 2822, English, then Chinese."""
+    """Try every written form: ISO, RFC 2822, English, Chinese, then unambiguous d/m/y."""
     text = text.strip()
-    for parser in (parse_iso, parse_rfc2822, parse_english, parse_zh):
+    for parser in (parse_iso, parse_rfc2822, parse_english, parse_zh, parse_slashed):
         moment = parser(text)
         if moment is not None:
             return moment
@@ -364,5 +386,5 @@ def anonymous(pattern: str) -> str:
 
 # Any written date form, for searching; parse the matched text with :func:`parse_any`.
 ANY_DATE_PATTERN = "|".join(
-    anonymous(p) for p in (ZH_PATTERN, ISO_PATTERN, RFC2822_PATTERN, ENGLISH_PATTERN)
+    anonymous(p) for p in (ZH_PATTERN, ISO_PATTERN, RFC2822_PATTERN, ENGLISH_PATTERN, SLASH_PATTERN)
 )
