@@ -31,6 +31,8 @@ _WAYBACK = re.compile(
     r"(?P<target>.+)",
     re.IGNORECASE,
 )
+# A DNS label as found in the wild: underscores occur in real host names, so they pass.
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
 _SCHEME_SLASHES = re.compile(r"^(https?):/+", re.IGNORECASE)
 
 # Hosts that hold mirrors, their indexes, image proxies and feed aggregators; a link to one
@@ -69,17 +71,21 @@ def is_rejected_scheme(url: str) -> bool:
 
 def _idna_host(host: str) -> str | None:
     host = host.rstrip(".").lower()
-    if not host:
-        return None
-    if host.startswith("[") or host.isascii():
-        return host if re.fullmatch(r"[\w.\-\[\]:%]+", host) else None
-    try:
-        return idna.encode(host, uts46=True).decode("ascii")
-    except idna.IDNAError:
+    if ":" in host:
         try:
-            return host.encode("idna").decode("ascii")
-        except UnicodeError:
+            return str(ipaddress.IPv6Address(host))
+        except ValueError:
             return None
+    if not host.isascii():
+        try:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except idna.IDNAError:
+            try:
+                host = host.encode("idna").decode("ascii")
+            except UnicodeError:
+                return None
+    labels = host.split(".")
+    return host if all(_HOST_LABEL.fullmatch(label) for label in labels) else None
 
 
 def _encode(part: str, safe: str) -> str:
