@@ -52,7 +52,11 @@ _LABELLED = (
         "label.source",
         0.9,
     ),
-    (re.compile(rf"(?<![A-Za-z/])(?:{_PLAIN}){_GAP}[:：]{_GAP}\s*{_TARGET}", re.I), "label.url", 0.75),
+    (
+        re.compile(rf"(?<![A-Za-z/])(?:{_PLAIN}){_GAP}[:：]{_GAP}\s*{_TARGET}", re.I),
+        "label.url",
+        0.75,
+    ),
 )
 # The label as the link's own text: <a href="…">原文链接</a> or [原文鏈接](…). The anchor's
 # opening tag is found by looking back from the label, which keeps the scan linear.
