@@ -39,7 +39,8 @@ _WINDOW = 400  # enough for a site name wrapped in a mirror's <ok href="…"> ta
 _DATE = rf"(?:{anonymous(ZH_PATTERN)}|{anonymous(ISO_PATTERN)})"
 _DATELINE = re.compile(
     rf"(?P<site>[^\d０-９【】()（）:：]{{0,16}}?)(?P<date>{_DATE})"
-    r"\s?(?P<rest>[^\d【】]{0,8})"
+    # a zone-less time of day may follow (【新唐人2021年04月14日 10:23訊】): read as a day
+    r"(?:\s?\d{1,2}[:：]\d{2})?\s?(?P<rest>[^\d【】]{0,8})"
 )
 _WIRE = re.compile(r"[讯訊电電]|报道|報導|专稿|專稿")
 _SITE_NOISE = re.compile(r"(?:北京|台北|香港|纽约|紐約|美东|美東)?(?:时间|時間)$|[\s\"“”‘’]")
