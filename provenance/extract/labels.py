@@ -60,8 +60,12 @@ _LABELLED = (
 )
 # The label as the link's own text: <a href="…">原文链接</a> or [原文鏈接](…). The anchor's
 # opening tag is found by looking back from the label, which keeps the scan linear.
-_LINK_TEXT = re.compile(rf">\s*(?:{_STRONG})[^<]{{0,40}}</a>", re.I)
-_MD_LINK_TEXT = re.compile(rf"\[\s*(?:{_STRONG})[^\]\n]{{0,40}}\]\((?P<md>{MD_URL})\)", re.I)
+_LINK_WORDS = (
+    rf"{_STRONG}|(?:阅读|閱讀|查看|点击查看|點擊查看)原文"
+    r"|Read\s+(?:the\s+)?(?:original|full)(?:\s+(?:article|story))?"
+)
+_LINK_TEXT = re.compile(rf">\s*(?:{_LINK_WORDS})[^<]{{0,40}}</a>", re.I)
+_MD_LINK_TEXT = re.compile(rf"\[\s*(?:{_LINK_WORDS})[^\]\n]{{0,40}}\]\((?P<md>{MD_URL})\)", re.I)
 _ANCHOR = re.compile(r"<a\b(?P<attrs>[^<>]{0,1000}+)>\Z", re.I)
 # "Updated"/"更新时间" name a later edit, not the publication: the look-behinds skip them.
 _DATE_LABEL = re.compile(
