@@ -18,7 +18,6 @@ from provenance.extract.scan import (
     strip_tags,
     text_candidate,
     time_candidate,
-    windows,
 )
 from provenance.models import Candidate
 from provenance.timestamps import parse_epoch
@@ -35,6 +34,7 @@ _HEADING_LINK = re.compile(
     re.IGNORECASE,
 )
 _HREF = re.compile(r"""\bhref\s*=\s*["']?(?P<href>[^"'\s>]+)""", re.IGNORECASE)
+_EDGE = 4096
 _EPOCH_COMMENT = re.compile(r"<!--\s*(?P<epoch>\d{13}|\d{10})\s*-->")
 
 
@@ -57,7 +57,11 @@ class FeedExtractor:
             href = _HREF.search(match["attrs"])
             if href is not None:
                 yield from _item(page, match.start(), match.group(0), href["href"], match["title"])
-        for base, chunk in windows(page):
+        # The stamp is a page-level comment at the very top (or bottom); a number in a comment
+        # deep inside a saved page is more likely a build or cache id than a fetch time.
+        text = page.text
+        edges = ((0, text[:_EDGE]), (len(text) - _EDGE, text[-_EDGE:]))
+        for base, chunk in edges if len(text) > 2 * _EDGE else ((0, text),):
             for match in _EPOCH_COMMENT.finditer(chunk):
                 moment = parse_epoch(match["epoch"])
                 if moment is not None:
