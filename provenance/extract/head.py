@@ -17,6 +17,7 @@ from provenance.extract.interface import Page
 from provenance.extract.scan import (
     attributes,
     original_candidates,
+    strip_tags,
     text_candidate,
     time_candidate,
     windows,
@@ -26,6 +27,8 @@ from provenance.timestamps import parse_any
 
 _TAG = re.compile(r"<(?P<tag>meta|link|time|span|abbr|div|p)\b(?P<attrs>[^<>]{0,2000}+)>", re.I)
 _TITLE = re.compile(r"<title\b[^>]{0,200}>(?P<text>[^<]{1,500})</title>", re.I)
+_H1_OPEN = re.compile(r"<h1\b[^<>]{0,300}+>", re.I)
+_H1_CLOSE = re.compile(r"</h1\s*>", re.I)
 _SCRIPT = re.compile(r"<script\b(?P<attrs>[^<>]{0,400}+)>", re.I)
 _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"(?P<date>[^"]{4,40})"')
 _JSONLD_LIMIT = 64 * 1024
@@ -58,14 +61,7 @@ class HeadMetadataExtractor:
         for base, chunk in windows(page):
             yield from self._tags(page, base, chunk)
             yield from self._jsonld(page, base, chunk)
-            title = _TITLE.search(chunk)
-            if title is not None:
-                found = text_candidate(
-                    page, base + title.start(), title.group(0), rule="html.title",
-                    confidence=0.7, value=title["text"], field="title",
-                )  # fmt: skip
-                if found is not None:
-                    yield found
+            yield from _titles(page, base, chunk)
 
     def _tags(self, page: Page, base: int, chunk: str) -> Iterator[Candidate]:
         plain_time_seen = False
@@ -131,6 +127,29 @@ class HeadMetadataExtractor:
                 continue
             for item in _articles(data, 0):
                 yield from _jsonld_item(page, base + opening.end(), body, item)
+
+
+def _titles(page: Page, base: int, chunk: str) -> Iterator[Candidate]:
+    found: list[tuple[int, str, str, str, float]] = []
+    title = _TITLE.search(chunk)
+    if title is not None:
+        found.append((title.start(), title.group(0), title["text"], "html.title", 0.7))
+    # Only the first <h1>, closed within 1000 characters: scanning every unclosed <h1> of a
+    # malformed page for its end would be quadratic.
+    opening = _H1_OPEN.search(chunk)
+    closing = _H1_CLOSE.search(chunk, opening.end(), opening.end() + 1000) if opening else None
+    if opening is not None and closing is not None:
+        raw = chunk[opening.start() : closing.end()]
+        found.append(
+            (opening.start(), raw, chunk[opening.end() : closing.start()], "html.h1", 0.65)
+        )
+    for start, raw, text, rule, confidence in found:
+        candidate = text_candidate(
+            page, base + start, raw, rule=rule, confidence=confidence, value=strip_tags(text),
+            field="title",
+        )  # fmt: skip
+        if candidate is not None:
+            yield candidate
 
 
 def _articles(data: Any, depth: int) -> Iterator[dict[str, Any]]:

@@ -40,7 +40,7 @@ RULE_PRIORITY: tuple[str, ...] = (
     "dateline.line", "html.date-element", "url.path-date",
     "comment.epoch", "wayback.timestamp",
     "mirror.share-link", "mirror.page-line", "mirror.tracker-image", "mirror.wayback",
-    "markdown.heading", "html.title",
+    "markdown.heading", "html.title", "html.h1",
 )  # fmt: skip
 
 
