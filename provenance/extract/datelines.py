@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 from provenance.extract.interface import Page
 from provenance.extract.scan import (
+    plain_text,
     squash,
-    strip_tags,
     text_candidate,
     time_candidate,
     windows,
@@ -93,7 +93,7 @@ class DatelineExtractor:
             if close < 0:
                 continue
             raw = chunk[start : close + 1]
-            flat = squash(strip_tags(raw[1:-1]))
+            flat = squash(plain_text(raw[1:-1]))
             match = _DATELINE.fullmatch(flat)
             if match is None:
                 continue
@@ -123,7 +123,7 @@ class DatelineExtractor:
         for number, line in enumerate(_LINE.finditer(top)):
             if number >= _LONE_LINES:
                 break
-            flat = strip_tags(line.group(0)).strip(" \t\u00a0\u3000|")
+            flat = plain_text(line.group(0)).strip(" \t\u00a0\u3000|")
             if len(flat) > 60 or not flat:
                 continue
             moment = _lone_moment(flat)

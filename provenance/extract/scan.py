@@ -49,13 +49,13 @@ def windows(page: Page) -> Iterator[tuple[int, str]]:
     yield start, text[start:]
 
 
-def head(page: Page, limit: int) -> str:
-    """The first ``limit`` characters of the page."""
-    return page.text[:limit]
-
-
 def strip_tags(fragment: str) -> str:
-    """Drop tags and unescape entities, keeping the text between them."""
+    """Drop tags, keeping the text between them (entities stay escaped)."""
+    return TAG_RE.sub("", fragment)
+
+
+def plain_text(fragment: str) -> str:
+    """Drop tags and unescape entities: the text a reader sees."""
     return html.unescape(TAG_RE.sub("", fragment))
 
 
@@ -70,13 +70,16 @@ def _fold_space(match: re.Match[str]) -> str:
 
 
 def attributes(tag_body: str) -> dict[str, str]:
-    """Parse a tag's attributes into a dict with lower-case names and unescaped values."""
+    """Parse a tag's attributes into a dict with lower-case names; values stay escaped.
+
+    The candidate builders unescape HTML entities exactly once.
+    """
     found: dict[str, str] = {}
     for match in ATTR_RE.finditer(tag_body):
         value = match.group(2) if match.group(2) is not None else match.group(3)
         if value is None:
             value = match.group(4)
-        found.setdefault(match.group(1).lower(), html.unescape(value))
+        found.setdefault(match.group(1).lower(), value)
     return found
 
 
@@ -115,7 +118,13 @@ def url_candidate(
     field: ClaimField = "original_url",
 ) -> Candidate | None:  # fmt: skip
     """A URL candidate, or None when the URL has no http(s) normal form."""
-    value = clean(html.unescape(url))
+    return _url_candidate(page, offset, raw, rule, confidence, clean(html.unescape(url)), field)
+
+
+def _url_candidate(
+    page: Page, offset: int, raw: str, rule: str, confidence: float, value: str,
+    field: ClaimField,
+) -> Candidate | None:  # fmt: skip
     if scheme(value):
         target = value
     elif value.startswith("//") or value.lower().startswith("www."):
@@ -166,6 +175,6 @@ def original_candidates(
     absolute = url if scheme(url) else "http://" + url.lstrip("/")
     if is_mirror_or_navigation(absolute):
         return
-    found = url_candidate(page, offset, raw, rule=rule, confidence=confidence, url=url)
+    found = _url_candidate(page, offset, raw, rule, confidence, url, "original_url")
     if found is not None:
         yield found
