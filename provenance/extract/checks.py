@@ -67,41 +67,56 @@ def cross_check(
 ) -> Iterator[Problem]:  # fmt: skip
     """Problems from comparing the publication time with the other time signals."""
     pub = parse_iso(published.value) if published else None
-    if published is not None and pub is not None:
-        compared = [path_date] if path_date is not None else []
-        compared += [
-            c for c in others
-            if c.field == "published" and c.confidence >= STRONG and c.rule != published.rule
-        ]  # fmt: skip
-        seen: set[str] = set()
-        for other in compared:
-            moment = parse_iso(other.value)
-            if moment is None or check(moment, now=now) is not None:
-                continue  # already reported as impossible, future or too old
-            apart = days_apart(pub, moment)
-            if apart is not None and apart > 1 and other.value not in seen:
-                seen.add(other.value)
-                yield Problem(
-                    code="date-mismatch", severity="warning",
-                    message=f"published {published.value} ({published.rule}) but "
-                    f"{other.value} ({other.rule}) is {apart} days apart",
-                )  # fmt: skip
+    if published is None or pub is None or not pub.valid:
+        return
+    compared = [path_date] if path_date is not None else []
+    compared += [
+        c for c in others
+        if c.field == "published" and c.confidence >= STRONG and c.rule != published.rule
+    ]  # fmt: skip
+    yield from _mismatches(published, pub, compared, now)
     cap = parse_iso(captured.value) if captured else None
-    if pub is not None and cap is not None and published and captured:
-        if pub.valid and cap.valid and cap.latest() < pub.earliest():
-            yield Problem(
-                code="capture-before-publication", severity="error",
-                message=f"captured {captured.value} ({captured.rule}) before publication "
-                f"{published.value} ({published.rule})",
-            )  # fmt: skip
-        elif captured.rule in FETCH_RULES and (days_apart(pub, cap) or 0) > 1:
-            # A feed mirror fetches new items within hours; days later means one of the two
-            # dates is wrong. Wayback captures, by contrast, may come years later.
+    if captured is not None and cap is not None and cap.valid:
+        yield from _capture(published, pub, captured, cap)
+
+
+def _mismatches(
+    published: Candidate, pub: Moment, compared: list[Candidate], now: datetime | None
+) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for other in compared:
+        moment = parse_iso(other.value)
+        if moment is None or check(moment, now=now) is not None:
+            continue  # already reported as impossible, future or too old
+        apart = days_apart(pub, moment)
+        if apart is not None and apart > 1 and other.value not in seen:
+            seen.add(other.value)
             yield Problem(
                 code="date-mismatch", severity="warning",
-                message=f"published {published.value} ({published.rule}) but fetched "
-                f"{captured.value} ({captured.rule}), {days_apart(pub, cap)} days apart",
+                message=f"published {published.value} ({published.rule}) but "
+                f"{other.value} ({other.rule}) is {apart} days apart",
             )  # fmt: skip
+
+
+def _capture(
+    published: Candidate, pub: Moment, captured: Candidate, cap: Moment
+) -> Iterator[Problem]:
+    if cap.latest() < pub.earliest():
+        yield Problem(
+            code="capture-before-publication", severity="error",
+            message=f"captured {captured.value} ({captured.rule}) before publication "
+            f"{published.value} ({published.rule})",
+        )  # fmt: skip
+        return
+    apart = days_apart(pub, cap)
+    if captured.rule in FETCH_RULES and apart is not None and apart > 1:
+        # A feed mirror fetches new items within hours; days later means one of the two
+        # dates is wrong. Wayback captures, by contrast, may come years later.
+        yield Problem(
+            code="date-mismatch", severity="warning",
+            message=f"published {published.value} ({published.rule}) but fetched "
+            f"{captured.value} ({captured.rule}), {apart} days apart",
+        )  # fmt: skip
 
 
 def missing(
