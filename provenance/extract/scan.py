@@ -97,7 +97,16 @@ def trim_url(raw: str) -> str:
     return url
 
 
+# JSON-LD may spell lone surrogates (\ud800); they cannot be written as UTF-8 later.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _utf8_safe(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def _raw(text: str) -> str:
+    text = _utf8_safe(text)
     return text if len(text) <= RAW_LIMIT else text[: RAW_LIMIT - 1] + "…"
 
 
@@ -118,7 +127,8 @@ def url_candidate(
     field: ClaimField = "original_url",
 ) -> Candidate | None:  # fmt: skip
     """A URL candidate, or None when the URL has no http(s) normal form."""
-    return _url_candidate(page, offset, raw, rule, confidence, clean(html.unescape(url)), field)
+    value = clean(html.unescape(_utf8_safe(url)))
+    return _url_candidate(page, offset, raw, rule, confidence, value, field)
 
 
 def _url_candidate(
@@ -146,7 +156,7 @@ def text_candidate(
     field: ClaimField,
 ) -> Candidate | None:  # fmt: skip
     """A text candidate (title, publisher) with white space folded, or None when empty."""
-    value = squash(html.unescape(value))
+    value = squash(html.unescape(_utf8_safe(value)))
     if not value:
         return None
     line, column = page.locate(offset)
@@ -164,7 +174,7 @@ def original_candidates(
     A Wayback address is unwrapped to the page it copied (rule ``<rule>.wayback``); its
     capture time and archive copy are proposed by the Wayback extractor.
     """
-    url = clean(html.unescape(url))
+    url = clean(html.unescape(_utf8_safe(url)))
     if not url or is_rejected_scheme(url):
         return
     unwrapped = unwrap_wayback(url)

@@ -179,3 +179,37 @@ def test_url_path_dates() -> None:
         assert moment is not None and moment.value == day, url
     assert url_path_date("https://x.org/id/20213456") is None
     assert url_path_date("https://www.soundofhope.org/post/494741") is None
+
+
+def _encodable(result: object) -> None:
+    import dataclasses
+    import json
+
+    from pydantic import BaseModel
+
+    def dump(value: object) -> object:
+        if isinstance(value, BaseModel):
+            return value.model_dump()
+        if isinstance(value, tuple):
+            return [dump(v) for v in value]
+        return value
+
+    assert dataclasses.is_dataclass(result)
+    fields = {f.name: dump(getattr(result, f.name)) for f in dataclasses.fields(result)}
+    json.dumps(fields, ensure_ascii=False).encode("utf-8")
+
+
+def test_lone_surrogates_in_json_ld_are_replaced() -> None:
+    page = (
+        b'<script type="application/ld+json">{"@type": "NewsArticle", "headline": "a\\ud800b",'
+        b' "datePublished": "2021-04-14", "url": "https://a.example/\\udc00x"}</script>'
+    )
+    result = extract_file(page)
+    assert result.title is not None and result.title.value == "a\ufffdb"
+    _encodable(result)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES | st.text(max_size=5), max_size=30))
+def test_results_can_always_be_written_as_utf8_json(pieces: list[str]) -> None:
+    _encodable(extract_file("".join(pieces).encode("utf-8", "surrogatepass")))
