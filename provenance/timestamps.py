@@ -175,7 +175,7 @@ def _digits(text: str) -> int:
 def zh_number(text: str) -> int | None:
     """Read a month or day written in digits or Chinese numerals (十, 二十六, 廿一, 卅)."""
     text = text.strip().translate(_FULLWIDTH)
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     text = text.replace("廿", "二十").replace("卅", "三十")
     if "十" in text:
@@ -191,7 +191,7 @@ def zh_number(text: str) -> int | None:
 def zh_year(text: str) -> int | None:
     """Read a four-figure year written digit by digit (2016, ２０１６, 二零一六, 二〇一六)."""
     text = text.strip().translate(_FULLWIDTH)
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     values = [_ZH_DIGITS.get(ch, -1) for ch in text]
     if len(values) != 4 or min(values) < 0:
@@ -310,7 +310,7 @@ def english_from_match(match: re.Match[str]) -> Moment | None:
 
 def parse_epoch(digits: str) -> Moment | None:
     """Read Unix time: ten digits are seconds, thirteen are milliseconds (UTC)."""
-    if not digits.isdigit() or len(digits) not in (10, 13):
+    if not digits.isdecimal() or len(digits) not in (10, 13):
         return None
     millis = int(digits) * (1000 if len(digits) == 10 else 1)
     moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=millis)
@@ -322,7 +322,7 @@ def parse_epoch(digits: str) -> Moment | None:
 
 def parse_wayback(stamp: str) -> Moment | None:
     """Read a Wayback Machine timestamp (``YYYYMMDDhhmmss``, UTC; shorter prefixes allowed)."""
-    if not stamp.isdigit() or len(stamp) not in (4, 6, 8, 10, 12, 14):
+    if not stamp.isdecimal() or len(stamp) not in (4, 6, 8, 10, 12, 14):
         return None
     parts = [int(stamp[i : i + 2]) for i in range(4, len(stamp), 2)]
     year = int(stamp[:4])
