@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from provenance.extract.interface import Page
 from provenance.extract.scan import (
+    body_start,
     plain_text,
     squash,
     text_candidate,
@@ -119,7 +120,10 @@ class DatelineExtractor:
                     yield found
 
     def _lone_dates(self, page: Page) -> Iterator[Candidate]:
+        # A date alone on a line or in an element is a dateline only in the page's header;
+        # in the body it is a letter's signature, a table cell or a caption.
         top = page.text[:_LONE_CHARS]
+        top = top[: body_start(top)]
         for number, line in enumerate(_LINE.finditer(top)):
             if number >= _LONE_LINES:
                 break

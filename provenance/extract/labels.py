@@ -72,7 +72,7 @@ _DATE_LABEL = re.compile(
     r"(?<![A-Za-z])(?<!更新)(?<!修改)(?<!修訂)"
     r"(?P<label>Published(?:[\s_-]*(?:on|at|date|time))?|Publication[\s_-]*date"
     r"|Date[\s_-]*published|Posted(?:\s+on)?|Pub(?:lish)?[\s_-]*date|Date|发布时间|發布時間|發佈時間|发表时间|發表時間|发布日期|發布日期|發佈日期|发表日期|發表日期"
-    r"|出版日期|刊登日期|日期|时间|時間)"
+    r"|出版日期|刊登日期|(?<![\u4e00-\u9fff])(?:日期|时间|時間))"
     rf"{_GAP}[:：]{_GAP}\s*(?:<[^<>]{{0,200}}>\s*)?(?P<date>{ANY_DATE_PATTERN})"
     # 发表于 2021-04-14: "published at" needs no colon.
     rf"|(?P<at>发布于|發布於|發佈於|发表于|發表於|Published\s+on){_GAP}\s*(?P<date2>{ANY_DATE_PATTERN})",

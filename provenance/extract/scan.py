@@ -38,6 +38,33 @@ _TRAILING = ".,;:!?。，；：！？、…\"'»”’"
 _PAIRS = {")": "(", "）": "（", "]": "[", "」": "「", "』": "『", "》": "《"}
 
 
+# A run of sentence text: 20 Chinese characters/punctuation, or 120 characters of Latin prose.
+_PROSE = re.compile(
+    r"[\u4e00-\u9fff，。、；：？！“”‘’（）《》]{20,}|[A-Za-z][A-Za-z ,.;:'\"()-]{119,}"
+)
+_NOT_BODY_TAGS = re.compile(r"<(?:h[1-6]|title|a|figcaption|small)\b", re.IGNORECASE)
+
+
+def body_start(text: str) -> int:
+    """Offset where the article's running text begins (the end of the page's header).
+
+    Headings, link lines, titles, link texts and attribute values do not count: a feed's
+    linked title or an image's alt text is not the body.
+    """
+    for run in _PROSE.finditer(text):
+        start = run.start()
+        line_start = text.rfind("\n", 0, start) + 1
+        if text[line_start:start].lstrip().startswith(("#", "[")):
+            continue
+        opening = text.rfind("<", 0, start)
+        if opening > text.rfind(">", 0, start):
+            continue  # inside a tag: an attribute value such as alt="…"
+        if opening >= 0 and _NOT_BODY_TAGS.match(text, opening):
+            continue
+        return start
+    return len(text)
+
+
 def windows(page: Page) -> Iterator[tuple[int, str]]:
     """Yield (offset, text) for the head and, for long pages, the tail of the page."""
     text = page.text
