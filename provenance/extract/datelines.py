@@ -9,6 +9,7 @@ gfw-breaker, see corpus file 012); tags and white space are removed before match
 from __future__ import annotations
 
 import re
+from itertools import islice
 from collections.abc import Iterator
 
 from provenance.extract.interface import Page
@@ -36,7 +37,8 @@ _OPENERS = re.compile(r"[【〖]")
 _PARENS = re.compile(r"[（(]")
 _CLOSERS = {"【": "】", "〖": "〗", "（": "）", "(": ")"}
 _PAREN_CHARS = 32 * 1024  # parenthesised datelines open an article; prose is full of （）
-_WINDOW = 400  # enough for a site name wrapped in a mirror's <ok href="…"> tag
+_WINDOW = 400
+_MAX_OPENERS = 500  # a page has a few dozen brackets; thousands are junk not worth reading  # enough for a site name wrapped in a mirror's <ok href="…"> tag
 _DATE = rf"(?:{anonymous(ZH_PATTERN)}|{anonymous(ISO_PATTERN)})"
 _DATELINE = re.compile(
     rf"(?P<site>[^\d０-９【】()（）:：]{{0,16}}?)(?P<date>{_DATE})"
@@ -85,9 +87,9 @@ class DatelineExtractor:
                 )  # fmt: skip
 
     def _brackets(self, page: Page, base: int, chunk: str) -> Iterator[Candidate]:
-        openers = list(_OPENERS.finditer(chunk))
+        openers = list(islice(_OPENERS.finditer(chunk), _MAX_OPENERS))
         if base == 0:
-            openers += _PARENS.finditer(chunk, 0, _PAREN_CHARS)
+            openers += islice(_PARENS.finditer(chunk, 0, _PAREN_CHARS), _MAX_OPENERS)
         for opener in openers:
             start = opener.start()
             close = chunk.find(_CLOSERS[opener.group(0)], start + 1, start + _WINDOW)
