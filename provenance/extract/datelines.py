@@ -9,8 +9,8 @@ gfw-breaker, see corpus file 012); tags and white space are removed before match
 from __future__ import annotations
 
 import re
-from itertools import islice
 from collections.abc import Iterator
+from itertools import islice
 
 from provenance.extract.interface import Page
 from provenance.extract.scan import (
@@ -37,8 +37,8 @@ _OPENERS = re.compile(r"[【〖]")
 _PARENS = re.compile(r"[（(]")
 _CLOSERS = {"【": "】", "〖": "〗", "（": "）", "(": ")"}
 _PAREN_CHARS = 32 * 1024  # parenthesised datelines open an article; prose is full of （）
-_WINDOW = 400
-_MAX_OPENERS = 500  # a page has a few dozen brackets; thousands are junk not worth reading  # enough for a site name wrapped in a mirror's <ok href="…"> tag
+_WINDOW = 400  # enough for a site name wrapped in a mirror's <ok href="…"> tag
+_MAX_OPENERS = 500  # a page has a few dozen brackets; thousands are junk not worth reading
 _DATE = rf"(?:{anonymous(ZH_PATTERN)}|{anonymous(ISO_PATTERN)})"
 _DATELINE = re.compile(
     rf"(?P<site>[^\d０-９【】()（）:：]{{0,16}}?)(?P<date>{_DATE})"
