@@ -91,11 +91,7 @@ def _mismatches(
         apart = days_apart(pub, moment)
         if apart is not None and apart > 1 and other.value not in seen:
             seen.add(other.value)
-            yield Problem(
-                code="date-mismatch", severity="warning",
-                message=f"published {published.value} ({published.rule}) but "
-                f"{other.value} ({other.rule}) is {apart} days apart",
-            )  # fmt: skip
+            yield _mismatch(published, other, apart, "says")
 
 
 def _capture(
@@ -112,11 +108,15 @@ def _capture(
     if captured.rule in FETCH_RULES and apart is not None and apart > 1:
         # A feed mirror fetches new items within hours; days later means one of the two
         # dates is wrong. Wayback captures, by contrast, may come years later.
-        yield Problem(
-            code="date-mismatch", severity="warning",
-            message=f"published {published.value} ({published.rule}) but fetched "
-            f"{captured.value} ({captured.rule}), {apart} days apart",
-        )  # fmt: skip
+        yield _mismatch(published, captured, apart, "fetched at")
+
+
+def _mismatch(published: Candidate, other: Candidate, apart: int, verb: str) -> Problem:
+    message = (
+        f"published {published.value} ({published.rule}) but {other.rule} {verb} "
+        f"{other.value}: {apart} days apart"
+    )
+    return Problem(code="date-mismatch", severity="warning", message=message)
 
 
 def missing(
