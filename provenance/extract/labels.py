@@ -26,10 +26,14 @@ from provenance.timestamps import ANY_DATE_PATTERN, parse_any
 # Labels that can only introduce the original's address: the colon is optional.
 _STRONG = (
     r"原文(?:链接|鏈接|連結|链结|鏈結|地址|網址|网址|出处|出處|URL|url)|原始(?:链接|鏈接|連結|网址|網址)"
+    r"|(?:来源|來源)(?:链接|鏈接|連結|网址|網址|地址)"
     r"|(?:Original|Canonical)[\s_-]*(?:URL|link|article)|Source[\s_-]*(?:URL|link)|Permalink"
 )
 # Labels that also start ordinary sentences: a colon is required.
-_WEAK = r"原文|来源|來源|出处|出處|文章来源|文章來源|转载自|轉載自|Source|Original|Via|From"
+_WEAK = (
+    r"原文|来源|來源|出处|出處|文章来源|文章來源|转载自|轉載自|转自|轉自|原载|原載"
+    r"|Source|Original|Via|From"
+)
 # Labels a hand-written page may use for its one address; weaker than a named source.
 _PLAIN = r"(?:Article\s+|Story\s+)?(?:URL|Link)"
 _NOTE = r"(?:\s*[（(][^）)\n]{0,24}[）)])?"
