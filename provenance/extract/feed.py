@@ -13,7 +13,9 @@ from collections.abc import Iterator
 
 from provenance.extract.interface import Page
 from provenance.extract.scan import (
+    MD_TEXT,
     MD_URL,
+    md_unescape,
     original_candidates,
     strip_tags,
     text_candidate,
@@ -24,7 +26,7 @@ from provenance.timestamps import parse_epoch
 
 _TOP = 8 * 1024
 _TITLE_LINK = re.compile(
-    r"^[ \t]{0,3}(?:#{1,3}[ \t]*)?\[(?P<title>[^\]\n]{1,500})\]"
+    rf"^[ \t]{{0,3}}(?:#{{1,3}}[ \t]*)?\[(?P<title>{MD_TEXT})\]"
     rf"\((?P<url>{MD_URL})(?:[ \t]+\"[^\"\n]*\")?\)[ \t]*\n"
     r"(?P<rule>[ \t]*(?:-{3,}|={3,})[ \t]*$)?",
     re.MULTILINE,
@@ -52,7 +54,8 @@ class FeedExtractor:
             # own link; linked headings further down are navigation (首页, 翻墙…).
             if match["rule"] is None and match.start() != first:
                 continue
-            yield from _item(page, match.start(), match.group(0), match["url"], match["title"])
+            title = md_unescape(match["title"])
+            yield from _item(page, match.start(), match.group(0), match["url"], title)
         for match in _HEADING_LINK.finditer(top):
             href = _HREF.search(match["attrs"])
             if href is not None:

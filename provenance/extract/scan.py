@@ -34,6 +34,16 @@ URL_RE = re.compile(r"""(?:https?:)?//[^\s<>"'\]\[`]+|www\.[^\s<>"'\]\[`]+""", r
 # A markdown link target: balanced parentheses allowed (Wikipedia-style paths), bounded and
 # possessive so that an unclosed "](" cannot make the scan quadratic.
 MD_URL = r"[^()\s]{1,2048}+(?:\([^()\s]{0,256}+\)[^()\s]{0,2048}+)*+"
+# Markdown link text: escaped characters and one level of nested brackets ([[图] 标题](…)).
+MD_TEXT = r"(?:\\.|[^\[\]\n\\]|\[[^\[\]\n]{0,200}\]){1,500}"
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>])")
+
+
+def md_unescape(text: str) -> str:
+    """Remove markdown backslash escapes (\\[ → [)."""
+    return _MD_ESCAPE.sub(r"\1", text)
+
+
 _TRAILING = ".,;:!?。，；：！？、…\"'»”’"
 _PAIRS = {")": "(", "）": "（", "]": "[", "」": "「", "』": "『", "》": "《"}
 
