@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from provenance.extract.interface import Page
 from provenance.extract.scan import (
+    MD_TEXT,
     MD_URL,
     URL_RE,
     attributes,
@@ -42,7 +43,7 @@ _GAP = r"(?:[ \t\"']|\*{1,2}|</?(?:b|strong|em|i|span)\b[^<>]{0,100}>){0,6}"
 _TARGET = (
     r"""(?:<a\b[^<>]{0,500}?\bhref\s*=\s*["']?(?P<href>[^"'\s<>]{1,2048}+)"""
     r"[^<>]{0,500}+>[^<]{0,500}</a>"
-    rf"|\[[^\]\n]{{0,500}}\]\((?P<md>{MD_URL})\)"
+    rf"|\[(?:{MD_TEXT})?\]\((?P<md>{MD_URL})\)"
     r"|<?(?P<bare>(?:https?:)?//[^\s<>\"']{1,2048}+|www\.[^\s<>\"']{1,2048}+))"
 )
 _LABELLED = (
