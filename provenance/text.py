@@ -129,8 +129,9 @@ def decode(data: bytes) -> Decoded:
         return _finish(text, encoding, text.count("\ufffd"))
     try:
         return _finish(data.decode("utf-8"), "utf-8", 0)
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        if _cut_at_one_join(data, error):
+            return _finish(data.decode("utf-8", errors="replace"), "utf-8", 0)
     encoding = _detect(data)
     try:
         text = data.decode(encoding, errors="replace")
@@ -138,6 +139,28 @@ def decode(data: bytes) -> Decoded:
         encoding = "utf-8"
         text = data.decode(encoding, errors="replace")
     return _finish(text, encoding, text.count("\ufffd"))
+
+
+def _cut_at_one_join(data: bytes, error: UnicodeDecodeError) -> bool:
+    """True when every invalid UTF-8 sequence sits next to one line break.
+
+    A large file is read as its head, a line break and its tail (the metadata sits at the
+    top and the bottom); both cuts may split a character. That is how the sample was made,
+    not a fault in the file, so it is not reported as invalid bytes.
+    """
+    join = data.find(b"\n", max(0, error.start - 3), error.start + 4)
+    if join < 0:
+        return False
+    rest = data[error.end :]
+    while True:
+        try:
+            rest.decode("utf-8")
+            return True
+        except UnicodeDecodeError as more:
+            position = len(data) - len(rest) + more.start
+            if abs(position - join) > 4:
+                return False
+            rest = rest[more.end :]
 
 
 def _finish(text: str, encoding: str, replaced: int) -> Decoded:
