@@ -38,6 +38,7 @@ _PLAUSIBLE = (
     "koi8_r", "iso8859_15",
 )  # fmt: skip
 _LINE_BREAKS = re.compile(r"\r\n?")
+_NON_SPACE = re.compile(r"\S")
 
 
 @dataclass(frozen=True)
@@ -66,23 +67,46 @@ def _bom(data: bytes) -> str | None:
 
 
 def _detect(data: bytes) -> str:
-    sample = data[:SAMPLE_BYTES]
+    sample = _whole_characters(data[:SAMPLE_BYTES], len(data) > SAMPLE_BYTES)
     as_utf8 = sample.decode("utf-8", errors="replace")
     bad = as_utf8.count("\ufffd")
     # A UTF-8 file with a few corrupt bytes stays UTF-8: detectors would pick a legacy code
     # page that garbles every valid character to save the few broken ones.
     if sum(1 for ch in as_utf8 if ch > "\x7f") - bad >= 4 * bad:
         return "utf-8"
-    for name in _CJK_FALLBACKS:
-        # A sample cut mid-character fails only at its very end: allow that one miss.
-        text = sample.decode(name, errors="replace")
-        if "\ufffd" not in text[:-1] and _looks_cjk(text):
-            guess = from_bytes(sample, cp_isolation=["gb18030", "big5"]).best()
-            return _WIDER.get(guess.encoding, name) if guess else name
+    ends = {name: _cjk_end(sample, name) for name in _CJK_FALLBACKS}
+    clean = [name for name, end in ends.items() if end]
+    if len(clean) == 1:
+        return clean[0]
+    if clean:
+        # GBK and Big5 share their byte ranges; which reads as language is for the detector.
+        whole = sample[: min(end for end in ends.values() if end)]
+        guess = from_bytes(whole, cp_isolation=["gb18030", "big5"]).best()
+        return _WIDER.get(guess.encoding, clean[0]) if guess else clean[0]
     guess = from_bytes(sample, cp_isolation=list(_PLAUSIBLE)).best()
     if guess is None:
         return "utf-8"
     return _WIDER.get(guess.encoding, guess.encoding)
+
+
+def _whole_characters(sample: bytes, truncated: bool) -> bytes:
+    """Cut a sample after its last line break so that no multi-byte character is split."""
+    if not truncated:
+        return sample
+    cut = sample.rfind(b"\n")
+    return sample[: cut + 1] if cut > len(sample) // 2 else sample
+
+
+def _cjk_end(sample: bytes, name: str) -> int:
+    """How much of the sample decodes strictly as CJK text in ``name`` (0: none)."""
+    # A file cut short (an interrupted download) may end inside a character: forgive that.
+    for end in range(len(sample), max(len(sample) - 4, -1), -1):
+        try:
+            return end if _looks_cjk(sample[:end].decode(name)) else 0
+        except UnicodeDecodeError as error:
+            if error.start < len(sample) - 4:
+                return 0
+    return 0
 
 
 def _looks_cjk(text: str) -> bool:
@@ -105,8 +129,9 @@ def decode(data: bytes) -> Decoded:
         return _finish(text, encoding, text.count("\ufffd"))
     try:
         return _finish(data.decode("utf-8"), "utf-8", 0)
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        if _cut_at_one_join(data, error):
+            return _finish(data.decode("utf-8", errors="replace"), "utf-8", 0)
     encoding = _detect(data)
     try:
         text = data.decode(encoding, errors="replace")
@@ -116,11 +141,33 @@ def decode(data: bytes) -> Decoded:
     return _finish(text, encoding, text.count("\ufffd"))
 
 
+def _cut_at_one_join(data: bytes, error: UnicodeDecodeError) -> bool:
+    """True when every invalid UTF-8 sequence sits next to one line break.
+
+    A large file is read as its head, a line break and its tail (the metadata sits at the
+    top and the bottom); both cuts may split a character. That is how the sample was made,
+    not a fault in the file, so it is not reported as invalid bytes.
+    """
+    join = data.find(b"\n", max(0, error.start - 3), error.start + 4)
+    if join < 0:
+        return False
+    rest = data[error.end :]
+    while True:
+        try:
+            rest.decode("utf-8")
+            return True
+        except UnicodeDecodeError as more:
+            position = len(data) - len(rest) + more.start
+            if abs(position - join) > 4:
+                return False
+            rest = rest[more.end :]
+
+
 def _finish(text: str, encoding: str, replaced: int) -> Decoded:
     text = _fold(text)
     if text.startswith("\ufeff"):  # the utf-16/32 codecs with an explicit order keep the BOM
         text = text[1:]
-    if not text.strip():
+    if _NON_SPACE.search(text) is None:  # not text.strip(): that copies a 100 MB page
         return Decoded(status="empty", text=text, encoding=encoding)
     problems: tuple[Problem, ...] = ()
     if replaced:

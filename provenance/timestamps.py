@@ -71,6 +71,8 @@ class Moment:
     @property
     def valid(self) -> bool:
         """True when every field names a real calendar value."""
+        if not 1 <= self.year <= 9998:  # room for the widest offset either side
+            return False
         if self.month is not None and not 1 <= self.month <= 12:
             return False
         if self.day is not None:
@@ -173,7 +175,7 @@ def _digits(text: str) -> int:
 def zh_number(text: str) -> int | None:
     """Read a month or day written in digits or Chinese numerals (十, 二十六, 廿一, 卅)."""
     text = text.strip().translate(_FULLWIDTH)
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     text = text.replace("廿", "二十").replace("卅", "三十")
     if "十" in text:
@@ -189,7 +191,7 @@ def zh_number(text: str) -> int | None:
 def zh_year(text: str) -> int | None:
     """Read a four-figure year written digit by digit (2016, ２０１６, 二零一六, 二〇一六)."""
     text = text.strip().translate(_FULLWIDTH)
-    if text.isdigit():
+    if text.isdecimal():
         return int(text)
     values = [_ZH_DIGITS.get(ch, -1) for ch in text]
     if len(values) != 4 or min(values) < 0:
@@ -279,13 +281,14 @@ def _rfc_from_match(match: re.Match[str]) -> Moment | None:
     return Moment(year, month, day, int(match["H"]), int(match["M"]), second, None, offset, zulu)
 
 
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Mon|Tue|Wed|Thu|Fri|Sat|Sun)\.?,?\s+"
 _MONTH_NAME = (
     r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _MONTH_NAME2 = _MONTH_NAME.replace("mon", "mon2")
 ENGLISH_PATTERN = (
-    rf"(?:{_MONTH_NAME}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})"
+    rf"(?:{_WEEKDAY})?(?:{_MONTH_NAME}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})"
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH_NAME2},?\s+(?P<y2>\d{{4}}))"
 )
 _ENGLISH_RE = re.compile(ENGLISH_PATTERN, re.IGNORECASE)
@@ -307,7 +310,7 @@ def english_from_match(match: re.Match[str]) -> Moment | None:
 
 def parse_epoch(digits: str) -> Moment | None:
     """Read Unix time: ten digits are seconds, thirteen are milliseconds (UTC)."""
-    if not digits.isdigit() or len(digits) not in (10, 13):
+    if not digits.isdecimal() or len(digits) not in (10, 13):
         return None
     millis = int(digits) * (1000 if len(digits) == 10 else 1)
     moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=millis)
@@ -319,7 +322,7 @@ def parse_epoch(digits: str) -> Moment | None:
 
 def parse_wayback(stamp: str) -> Moment | None:
     """Read a Wayback Machine timestamp (``YYYYMMDDhhmmss``, UTC; shorter prefixes allowed)."""
-    if not stamp.isdigit() or len(stamp) not in (4, 6, 8, 10, 12, 14):
+    if not stamp.isdecimal() or len(stamp) not in (4, 6, 8, 10, 12, 14):
         return None
     parts = [int(stamp[i : i + 2]) for i in range(4, len(stamp), 2)]
     year = int(stamp[:4])
@@ -331,10 +334,31 @@ def parse_wayback(stamp: str) -> Moment | None:
     return Moment(year, parts[0], parts[1], parts[2], parts[3], second, None, 0, True)
 
 
+SLASH_PATTERN = r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<sy>\d{4})"
+_SLASH_RE = re.compile(SLASH_PATTERN)
+
+
+def parse_slashed(text: str) -> Moment | None:
+    """Read ``13/04/2021`` or ``04/13/2021`` only when one part cannot be a month.
+
+    Day-first and month-first orders are both common; ``04/05/2021`` is left unread rather
+    than guessed.
+    """
+    match = _SLASH_RE.fullmatch(text.strip())
+    if match is None:
+        return None
+    a, b, year = int(match["a"]), int(match["b"]), int(match["sy"])
+    if a > 12 >= b:
+        return Moment(year, b, a)
+    if b > 12 >= a:
+        return Moment(year, a, b)
+    return None
+
+
 def parse_any(text: str) -> Moment | None:
-    """Try every written form: ISO, RFC 2822, English, then Chinese."""
+    """Try every written form: ISO, RFC 2822, English, Chinese, then unambiguous d/m/y."""
     text = text.strip()
-    for parser in (parse_iso, parse_rfc2822, parse_english, parse_zh):
+    for parser in (parse_iso, parse_rfc2822, parse_english, parse_zh, parse_slashed):
         moment = parser(text)
         if moment is not None:
             return moment
@@ -362,5 +386,5 @@ def anonymous(pattern: str) -> str:
 
 # Any written date form, for searching; parse the matched text with :func:`parse_any`.
 ANY_DATE_PATTERN = "|".join(
-    anonymous(p) for p in (ZH_PATTERN, ISO_PATTERN, RFC2822_PATTERN, ENGLISH_PATTERN)
+    anonymous(p) for p in (ZH_PATTERN, ISO_PATTERN, RFC2822_PATTERN, ENGLISH_PATTERN, SLASH_PATTERN)
 )

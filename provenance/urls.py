@@ -31,6 +31,8 @@ _WAYBACK = re.compile(
     r"(?P<target>.+)",
     re.IGNORECASE,
 )
+# A DNS label as found in the wild: underscores occur in real host names, so they pass.
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
 _SCHEME_SLASHES = re.compile(r"^(https?):/+", re.IGNORECASE)
 
 # Hosts that hold mirrors, their indexes, image proxies and feed aggregators; a link to one
@@ -40,8 +42,8 @@ MIRROR_HOSTS = frozenset(
         "github.com", "www.github.com", "gist.github.com", "raw.githubusercontent.com",
         "github.io", "git.io", "cdn.jsdelivr.net", "gfw-breaker.win", "feedx.net",
         "feedx.top", "feedx.site", "feedx.xyz", "images.weserv.nl", "web.archive.org",
-        "archive.org", "archive.today", "archive.ph", "archive.is", "bit.ly", "t.co",
-        "gitlab.com", "bitbucket.org",
+        "archive.org", "archive.today", "archive.ph", "archive.is", "gitlab.com",
+        "bitbucket.org",
     }
 )  # fmt: skip
 _MIRROR_SUFFIXES = (".github.io", ".githubusercontent.com", ".gitlab.io")
@@ -69,17 +71,21 @@ def is_rejected_scheme(url: str) -> bool:
 
 def _idna_host(host: str) -> str | None:
     host = host.rstrip(".").lower()
-    if not host:
-        return None
-    if host.startswith("[") or host.isascii():
-        return host if re.fullmatch(r"[\w.\-\[\]:%]+", host) else None
-    try:
-        return idna.encode(host, uts46=True).decode("ascii")
-    except idna.IDNAError:
+    if ":" in host:
         try:
-            return host.encode("idna").decode("ascii")
-        except UnicodeError:
+            return str(ipaddress.IPv6Address(host))
+        except ValueError:
             return None
+    if not host.isascii():
+        try:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except idna.IDNAError:
+            try:
+                host = host.encode("idna").decode("ascii")
+            except UnicodeError:
+                return None
+    labels = host.split(".")
+    return host if all(_HOST_LABEL.fullmatch(label) for label in labels) else None
 
 
 def _encode(part: str, safe: str) -> str:
@@ -147,10 +153,14 @@ def unwrap_wayback(url: str) -> tuple[str, Moment | None] | None:
 
 
 def is_mirror_or_navigation(url: str) -> bool:
-    """True for mirror repositories, proxies, image/feed services and IP-literal hosts."""
-    name = host(url)
-    if not name:
+    """True for mirrors, proxies, image/feed services, IP-literal hosts and site home pages."""
+    normal = normalize(url)
+    if normal is None:
         return True
+    parts = urlsplit(normal)
+    name = parts.hostname or ""
+    if parts.path in ("", "/") and not parts.query:
+        return True  # a site's home page is a navigation link, never an article
     if name in MIRROR_HOSTS or name.endswith(_MIRROR_SUFFIXES):
         return True
     try:
@@ -161,6 +171,18 @@ def is_mirror_or_navigation(url: str) -> bool:
     return True
 
 
+_ASSET_SUFFIXES = (
+    ".css", ".js", ".mjs", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".ico", ".bmp",
+    ".woff", ".woff2", ".ttf", ".eot", ".mp3", ".mp4", ".m3u8", ".webm", ".json", ".xml",
+)  # fmt: skip
+
+
+def is_asset(url: str) -> bool:
+    """True when the URL's path names a style sheet, script, image, font or media file."""
+    parts = _split(clean(url))
+    return parts is not None and parts.path.lower().endswith(_ASSET_SUFFIXES)
+
+
 def is_original_candidate(url: str) -> bool:
     """True when ``url`` could be an original publication: absolute http(s), not a mirror."""
-    return normalize(url) is not None and not is_mirror_or_navigation(url)
+    return not is_mirror_or_navigation(url) and not is_asset(url)

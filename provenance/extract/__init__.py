@@ -85,7 +85,9 @@ def extract_page(
         if derived is not None:
             picked["publisher"] = derived
     problems += resolution.problems
-    problems += cross_check(picked.get("published"), picked.get("captured"), rest, path_date)
+    problems += cross_check(
+        picked.get("published"), picked.get("captured"), rest, path_date, now=now
+    )
     problems += url_conflicts(url, rest)
     problems += missing(picked.get("published"), url, path_date)
     return Extraction(

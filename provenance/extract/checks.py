@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 
 from provenance.models import Candidate, Problem
-from provenance.timestamps import Moment, days_apart, parse_iso
+from provenance.timestamps import Moment, check, days_apart, parse_iso
 
 STRONG = 0.8  # only candidates this sure take part in conflict warnings
+FETCH_RULES = frozenset({"comment.epoch"})  # capture times a feed mirror stamps when it fetches
 
 _PATH_DATES = (
     # Epoch Times: /gb/21/8/25/n13187748.htm (two-digit year; b5 is traditional script)
@@ -26,6 +28,8 @@ _PATH_DATES = (
     re.compile(r"/(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)"),
     # VOA and others: a compact yyyymmdd between non-digits (…-20210415/5854181.html)
     re.compile(r"(?<![\d])(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?![\d])"),
+    # RFA ends its story addresses with mmddyyyyhhmmss (…/gd-04142021100327.html)
+    re.compile(r"-(?P<m>[01]\d)(?P<d>[0-3]\d)(?P<y>(?:19|20)\d{2})\d{6}\.html?$"),
 )
 PATH_DATE_CONFIDENCE = 0.3
 
@@ -59,35 +63,60 @@ def path_date_candidate(url: Candidate) -> Candidate | None:
 
 def cross_check(
     published: Candidate | None, captured: Candidate | None, others: list[Candidate],
-    path_date: Candidate | None,
+    path_date: Candidate | None, *, now: datetime | None = None,
 ) -> Iterator[Problem]:  # fmt: skip
     """Problems from comparing the publication time with the other time signals."""
     pub = parse_iso(published.value) if published else None
-    if published is not None and pub is not None:
-        compared = [path_date] if path_date is not None else []
-        compared += [
-            c for c in others
-            if c.field == "published" and c.confidence >= STRONG and c.rule != published.rule
-        ]  # fmt: skip
-        seen: set[str] = set()
-        for other in compared:
-            moment = parse_iso(other.value)
-            apart = days_apart(pub, moment) if moment is not None and moment.valid else None
-            if apart is not None and apart > 1 and other.value not in seen:
-                seen.add(other.value)
-                yield Problem(
-                    code="date-mismatch", severity="warning",
-                    message=f"published {published.value} ({published.rule}) but "
-                    f"{other.value} ({other.rule}) is {apart} days apart",
-                )  # fmt: skip
+    if published is None or pub is None or not pub.valid:
+        return
+    compared = [path_date] if path_date is not None else []
+    compared += [
+        c for c in others
+        if c.field == "published" and c.confidence >= STRONG and c.rule != published.rule
+    ]  # fmt: skip
+    yield from _mismatches(published, pub, compared, now)
     cap = parse_iso(captured.value) if captured else None
-    if pub is not None and cap is not None and published and captured:
-        if pub.valid and cap.valid and cap.latest() < pub.earliest():
-            yield Problem(
-                code="capture-before-publication", severity="error",
-                message=f"captured {captured.value} ({captured.rule}) before publication "
-                f"{published.value} ({published.rule})",
-            )  # fmt: skip
+    if captured is not None and cap is not None and cap.valid:
+        yield from _capture(published, pub, captured, cap)
+
+
+def _mismatches(
+    published: Candidate, pub: Moment, compared: list[Candidate], now: datetime | None
+) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for other in compared:
+        moment = parse_iso(other.value)
+        if moment is None or check(moment, now=now) is not None:
+            continue  # already reported as impossible, future or too old
+        apart = days_apart(pub, moment)
+        if apart is not None and apart > 1 and other.value not in seen:
+            seen.add(other.value)
+            yield _mismatch(published, other, apart, "says")
+
+
+def _capture(
+    published: Candidate, pub: Moment, captured: Candidate, cap: Moment
+) -> Iterator[Problem]:
+    if cap.latest() < pub.earliest():
+        yield Problem(
+            code="capture-before-publication", severity="error",
+            message=f"captured {captured.value} ({captured.rule}) before publication "
+            f"{published.value} ({published.rule})",
+        )  # fmt: skip
+        return
+    apart = days_apart(pub, cap)
+    if captured.rule in FETCH_RULES and apart is not None and apart > 1:
+        # A feed mirror fetches new items within hours; days later means one of the two
+        # dates is wrong. Wayback captures, by contrast, may come years later.
+        yield _mismatch(published, captured, apart, "fetched at")
+
+
+def _mismatch(published: Candidate, other: Candidate, apart: int, verb: str) -> Problem:
+    message = (
+        f"published {published.value} ({published.rule}) but {other.rule} {verb} "
+        f"{other.value}: {apart} days apart"
+    )
+    return Problem(code="date-mismatch", severity="warning", message=message)
 
 
 def missing(

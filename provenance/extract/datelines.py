@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 
 from provenance.extract.interface import Page
 from provenance.extract.scan import (
-    TAG_RE,
+    body_start,
+    plain_text,
     squash,
-    strip_tags,
     text_candidate,
     time_candidate,
     windows,
@@ -23,7 +24,9 @@ from provenance.extract.scan import (
 from provenance.models import Candidate
 from provenance.timestamps import (
     ANY_DATE_PATTERN,
+    ENGLISH_PATTERN,
     ISO_PATTERN,
+    RFC2822_PATTERN,
     ZH_PATTERN,
     Moment,
     anonymous,
@@ -35,15 +38,30 @@ _PARENS = re.compile(r"[（(]")
 _CLOSERS = {"【": "】", "〖": "〗", "（": "）", "(": ")"}
 _PAREN_CHARS = 32 * 1024  # parenthesised datelines open an article; prose is full of （）
 _WINDOW = 400  # enough for a site name wrapped in a mirror's <ok href="…"> tag
+_MAX_OPENERS = 500  # a page has a few dozen brackets; thousands are junk not worth reading
 _DATE = rf"(?:{anonymous(ZH_PATTERN)}|{anonymous(ISO_PATTERN)})"
 _DATELINE = re.compile(
     rf"(?P<site>[^\d０-９【】()（）:：]{{0,16}}?)(?P<date>{_DATE})"
-    r"\s?(?P<rest>[^\d【】]{0,8})"
+    # a zone-less time of day may follow (【新唐人2021年04月14日 10:23訊】): read as a day
+    r"(?:\s?\d{1,2}[:：]\d{2})?\s?(?P<rest>[^\d【】]{0,8})"
 )
 _WIRE = re.compile(r"[讯訊电電]|报道|報導|专稿|專稿")
 _SITE_NOISE = re.compile(r"(?:北京|台北|香港|纽约|紐約|美东|美東)?(?:时间|時間)$|[\s\"“”‘’]")
-# A line (or an element) holding nothing but a date, as RFA and feed pages print them.
-_LONE = re.compile(ANY_DATE_PATTERN, re.IGNORECASE)
+# A line (or an element) holding nothing but a date, as RFA and feed pages print them; a
+# weekday or a zone-less time of day may follow (kept at day precision).
+_LONE = re.compile(
+    rf"(?P<date>{ANY_DATE_PATTERN})(?:\s*[（(]?(?:星期|週|周|礼拜|禮拜)[一二三四五六日天][）)]?)?"
+    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?",
+    re.IGNORECASE,
+)
+_RFC_RE = re.compile(RFC2822_PATTERN)
+# An English wire dateline: "WASHINGTON, April 13, 2021 — …" or "Taipei, 13 April 2021 -".
+_EN_DATELINE = re.compile(
+    r"^[ \t]*(?:<[^<>\n]{0,200}>[ \t]*){0,4}(?P<place>[A-Z][A-Za-z.'\- ]{1,40}),?[ \t]+"
+    rf"(?:\([A-Za-z ]{{1,20}}\)[ \t]+)?(?P<date>{anonymous(ENGLISH_PATTERN)})[ \t]*"
+    r"(?:/[^/\n]{1,40}/[ \t]*)?(?:—|–|--|-)",
+    re.MULTILINE,
+)
 _LINE = re.compile(r"^[^\n]{1,400}$", re.MULTILINE)
 _ELEMENT_TEXT = re.compile(r">([^<>\n]{6,60})<")
 _LONE_LINES = 120
@@ -60,18 +78,25 @@ class DatelineExtractor:
         for base, chunk in windows(page):
             yield from self._brackets(page, base, chunk)
         yield from self._lone_dates(page)
+        for match in _EN_DATELINE.finditer(page.text, 0, _LONE_CHARS):
+            moment = parse_any(match["date"])
+            if moment is not None:
+                yield time_candidate(
+                    page, match.start("place"), match.group(0).strip(), rule="dateline.en",
+                    confidence=0.85, moment=moment,
+                )  # fmt: skip
 
     def _brackets(self, page: Page, base: int, chunk: str) -> Iterator[Candidate]:
-        openers = list(_OPENERS.finditer(chunk))
+        openers = list(islice(_OPENERS.finditer(chunk), _MAX_OPENERS))
         if base == 0:
-            openers += _PARENS.finditer(chunk, 0, _PAREN_CHARS)
+            openers += islice(_PARENS.finditer(chunk, 0, _PAREN_CHARS), _MAX_OPENERS)
         for opener in openers:
             start = opener.start()
             close = chunk.find(_CLOSERS[opener.group(0)], start + 1, start + _WINDOW)
             if close < 0:
                 continue
             raw = chunk[start : close + 1]
-            flat = squash(strip_tags(raw[1:-1]))
+            flat = squash(plain_text(raw[1:-1]))
             match = _DATELINE.fullmatch(flat)
             if match is None:
                 continue
@@ -97,11 +122,14 @@ class DatelineExtractor:
                     yield found
 
     def _lone_dates(self, page: Page) -> Iterator[Candidate]:
+        # A date alone on a line or in an element is a dateline only in the page's header;
+        # in the body it is a letter's signature, a table cell or a caption.
         top = page.text[:_LONE_CHARS]
+        top = top[: body_start(top)]
         for number, line in enumerate(_LINE.finditer(top)):
             if number >= _LONE_LINES:
                 break
-            flat = strip_tags(line.group(0)).strip(" \t\u00a0\u3000|")
+            flat = plain_text(line.group(0)).strip(" \t\u00a0\u3000|")
             if len(flat) > 60 or not flat:
                 continue
             moment = _lone_moment(flat)
@@ -112,11 +140,11 @@ class DatelineExtractor:
                 )  # fmt: skip
         for element in _ELEMENT_TEXT.finditer(top):
             moment = _lone_moment(element.group(1).strip())
-            if moment is None or TAG_RE.fullmatch(element.group(0)):
+            if moment is None:
                 continue
-            # A full RFC 1123 date-time alone in an element is how feed mirrors print the
-            # item's <pubDate> (seed 002: <div><i>Thu, 15 Apr 2021 13:23:59 GMT</i></div>).
-            feed = moment.hour is not None and "," in element.group(1)
+            # An RFC 1123 date-time alone in an element is how feed mirrors print the item's
+            # <pubDate> (seed 002: <div><i>Thu, 15 Apr 2021 13:23:59 GMT</i></div>).
+            feed = moment.hour is not None and _RFC_RE.fullmatch(element.group(1).strip())
             yield time_candidate(
                 page, element.start(1), element.group(1),
                 rule="feed.item-date" if feed else "html.date-element",
@@ -125,5 +153,5 @@ class DatelineExtractor:
 
 
 def _lone_moment(text: str) -> Moment | None:
-    text = text.strip()
-    return parse_any(text) if _LONE.fullmatch(text) else None
+    match = _LONE.fullmatch(text.strip())
+    return parse_any(match["date"]) if match else None

@@ -13,20 +13,20 @@ from collections.abc import Iterator
 
 from provenance.extract.interface import Page
 from provenance.extract.scan import (
+    MD_TEXT,
     MD_URL,
+    md_unescape,
+    original_candidates,
     strip_tags,
     text_candidate,
     time_candidate,
-    url_candidate,
-    windows,
 )
 from provenance.models import Candidate
 from provenance.timestamps import parse_epoch
-from provenance.urls import is_mirror_or_navigation, is_rejected_scheme
 
 _TOP = 8 * 1024
 _TITLE_LINK = re.compile(
-    r"^[ \t]{0,3}(?:#{1,3}[ \t]*)?\[(?P<title>[^\]\n]{1,500})\]"
+    rf"^[ \t]{{0,3}}(?:#{{1,3}}[ \t]*)?\[(?P<title>{MD_TEXT})\]"
     rf"\((?P<url>{MD_URL})(?:[ \t]+\"[^\"\n]*\")?\)[ \t]*\n"
     r"(?P<rule>[ \t]*(?:-{3,}|={3,})[ \t]*$)?",
     re.MULTILINE,
@@ -36,6 +36,7 @@ _HEADING_LINK = re.compile(
     re.IGNORECASE,
 )
 _HREF = re.compile(r"""\bhref\s*=\s*["']?(?P<href>[^"'\s>]+)""", re.IGNORECASE)
+_EDGE = 4096
 _EPOCH_COMMENT = re.compile(r"<!--\s*(?P<epoch>\d{13}|\d{10})\s*-->")
 
 
@@ -53,12 +54,17 @@ class FeedExtractor:
             # own link; linked headings further down are navigation (首页, 翻墙…).
             if match["rule"] is None and match.start() != first:
                 continue
-            yield from _item(page, match.start(), match.group(0), match["url"], match["title"])
+            title = md_unescape(match["title"])
+            yield from _item(page, match.start(), match.group(0), match["url"], title)
         for match in _HEADING_LINK.finditer(top):
             href = _HREF.search(match["attrs"])
             if href is not None:
                 yield from _item(page, match.start(), match.group(0), href["href"], match["title"])
-        for base, chunk in windows(page):
+        # The stamp is a page-level comment at the very top (or bottom); a number in a comment
+        # deep inside a saved page is more likely a build or cache id than a fetch time.
+        text = page.text
+        edges = ((0, text[:_EDGE]), (len(text) - _EDGE, text[-_EDGE:]))
+        for base, chunk in edges if len(text) > 2 * _EDGE else ((0, text),):
             for match in _EPOCH_COMMENT.finditer(chunk):
                 moment = parse_epoch(match["epoch"])
                 if moment is not None:
@@ -78,12 +84,12 @@ def _first_content_line(top: str) -> int:
 
 
 def _item(page: Page, offset: int, raw: str, url: str, title: str) -> Iterator[Candidate]:
-    if is_rejected_scheme(url) or is_mirror_or_navigation(url):
+    links = list(
+        original_candidates(page, offset, raw, url=url, rule="feed.title-link", confidence=0.8)
+    )
+    if not links:
         return
-    link = url_candidate(page, offset, raw, rule="feed.title-link", confidence=0.8, url=url)
-    if link is None:
-        return
-    yield link
+    yield from links
     named = text_candidate(
         page, offset, raw, rule="feed.title-link", confidence=0.85, value=strip_tags(title),
         field="title",

@@ -16,17 +16,19 @@ from typing import Any
 from provenance.extract.interface import Page
 from provenance.extract.scan import (
     attributes,
+    original_candidates,
+    strip_tags,
     text_candidate,
     time_candidate,
-    url_candidate,
     windows,
 )
 from provenance.models import Candidate
 from provenance.timestamps import parse_any
-from provenance.urls import is_mirror_or_navigation, is_rejected_scheme
 
 _TAG = re.compile(r"<(?P<tag>meta|link|time|span|abbr|div|p)\b(?P<attrs>[^<>]{0,2000}+)>", re.I)
 _TITLE = re.compile(r"<title\b[^>]{0,200}>(?P<text>[^<]{1,500})</title>", re.I)
+_H1_OPEN = re.compile(r"<h1\b[^<>]{0,300}+>", re.I)
+_H1_CLOSE = re.compile(r"</h1\s*>", re.I)
 _SCRIPT = re.compile(r"<script\b(?P<attrs>[^<>]{0,400}+)>", re.I)
 _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"(?P<date>[^"]{4,40})"')
 _JSONLD_LIMIT = 64 * 1024
@@ -59,14 +61,7 @@ class HeadMetadataExtractor:
         for base, chunk in windows(page):
             yield from self._tags(page, base, chunk)
             yield from self._jsonld(page, base, chunk)
-            title = _TITLE.search(chunk)
-            if title is not None:
-                found = text_candidate(
-                    page, base + title.start(), title.group(0), rule="html.title",
-                    confidence=0.7, value=title["text"], field="title",
-                )  # fmt: skip
-                if found is not None:
-                    yield found
+            yield from _titles(page, base, chunk)
 
     def _tags(self, page: Page, base: int, chunk: str) -> Iterator[Candidate]:
         plain_time_seen = False
@@ -76,6 +71,10 @@ class HeadMetadataExtractor:
             key = attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or ""
             key = key.lower()
             value = attrs.get("content") or attrs.get("datetime") or ""
+            if not value and key == "datepublished":
+                # Microdata on a visible element: <span itemprop="datePublished">Apr 13, 2021<
+                end = chunk.find("<", match.end(), match.end() + 100)
+                value = chunk[match.end() : end if end >= 0 else match.end() + 100]
             if tag == "link":
                 yield from _canonical(page, offset, raw, attrs)
             elif key in _PUBLISHED_KEYS and value:
@@ -128,6 +127,29 @@ class HeadMetadataExtractor:
                 continue
             for item in _articles(data, 0):
                 yield from _jsonld_item(page, base + opening.end(), body, item)
+
+
+def _titles(page: Page, base: int, chunk: str) -> Iterator[Candidate]:
+    found: list[tuple[int, str, str, str, float]] = []
+    title = _TITLE.search(chunk)
+    if title is not None:
+        found.append((title.start(), title.group(0), title["text"], "html.title", 0.7))
+    # Only the first <h1>, closed within 1000 characters: scanning every unclosed <h1> of a
+    # malformed page for its end would be quadratic.
+    opening = _H1_OPEN.search(chunk)
+    closing = _H1_CLOSE.search(chunk, opening.end(), opening.end() + 1000) if opening else None
+    if opening is not None and closing is not None:
+        raw = chunk[opening.start() : closing.end()]
+        found.append(
+            (opening.start(), raw, chunk[opening.end() : closing.start()], "html.h1", 0.65)
+        )
+    for start, raw, text, rule, confidence in found:
+        candidate = text_candidate(
+            page, base + start, raw, rule=rule, confidence=confidence, value=strip_tags(text),
+            field="title",
+        )  # fmt: skip
+        if candidate is not None:
+            yield candidate
 
 
 def _articles(data: Any, depth: int) -> Iterator[dict[str, Any]]:
@@ -190,8 +212,4 @@ def _canonical(page: Page, offset: int, raw: str, attrs: dict[str, str]) -> Iter
 def _url(
     page: Page, offset: int, raw: str, url: str, rule: str, confidence: float
 ) -> Iterator[Candidate]:
-    if is_rejected_scheme(url) or is_mirror_or_navigation(url):
-        return
-    found = url_candidate(page, offset, raw, rule=rule, confidence=confidence, url=url)
-    if found is not None:
-        yield found
+    yield from original_candidates(page, offset, raw, url=url, rule=rule, confidence=confidence)

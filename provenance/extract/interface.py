@@ -8,12 +8,16 @@ and keeps the others.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from provenance.models import Candidate
+
+# Line numbers are counted per block of this many characters, so that indexing a page costs
+# one C-level count per block however many lines it has (a 100 MB file of short lines would
+# otherwise need tens of millions of Python integers).
+_BLOCK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -23,23 +27,34 @@ class Page:
     text: str
     encoding: str
     filename: str = ""
-    line_starts: tuple[int, ...] = field(default=(0,))
+    block_lines: tuple[int, ...] = field(default=(0,))
 
     @classmethod
     def from_text(cls, text: str, *, encoding: str = "utf-8", filename: str = "") -> Page:
-        """Build a page and index where each line starts."""
+        """Build a page and index how many lines start before each block of text."""
+        counts = [0]
+        count = text.count
+        for start in range(0, len(text), _BLOCK):
+            counts.append(counts[-1] + count("\n", start, start + _BLOCK))
+        return cls(text=text, encoding=encoding, filename=filename, block_lines=tuple(counts))
+
+    @property
+    def line_starts(self) -> tuple[int, ...]:
+        """The offset where each line starts (built on demand; costly for huge pages)."""
         starts = [0]
-        find = text.find
+        find = self.text.find
         pos = find("\n")
         while pos != -1:
             starts.append(pos + 1)
             pos = find("\n", pos + 1)
-        return cls(text=text, encoding=encoding, filename=filename, line_starts=tuple(starts))
+        return tuple(starts)
 
     def locate(self, offset: int) -> tuple[int, int]:
         """Return the 1-based line and 0-based column of a character offset."""
-        index = bisect_right(self.line_starts, offset) - 1
-        return index + 1, offset - self.line_starts[index]
+        offset = max(0, min(offset, len(self.text)))
+        block = min(offset // _BLOCK, len(self.block_lines) - 1)
+        line = self.block_lines[block] + self.text.count("\n", block * _BLOCK, offset)
+        return line + 1, offset - (self.text.rfind("\n", 0, offset) + 1)
 
 
 class Extractor(Protocol):

@@ -12,52 +12,75 @@ from collections.abc import Iterator
 
 from provenance.extract.interface import Page
 from provenance.extract.scan import (
+    MD_TEXT,
     MD_URL,
     URL_RE,
     attributes,
+    original_candidates,
     time_candidate,
     trim_url,
-    url_candidate,
     windows,
 )
 from provenance.models import Candidate
 from provenance.timestamps import ANY_DATE_PATTERN, parse_any
-from provenance.urls import is_mirror_or_navigation, is_rejected_scheme, unwrap_wayback
 
 # Labels that can only introduce the original's address: the colon is optional.
 _STRONG = (
-    r"原文(?:链接|鏈接|連結|链结|地址|網址|网址|出处|出處|URL|url)|原始(?:链接|鏈接|連結|网址|網址)"
-    r"|(?:Original|Canonical)\s+(?:URL|link|article)|Source\s+(?:URL|link)|Permalink"
+    r"原文(?:链接|鏈接|連結|链结|鏈結|地址|網址|网址|出处|出處|URL|url)|原始(?:链接|鏈接|連結|网址|網址)"
+    r"|(?:来源|來源)(?:链接|鏈接|連結|网址|網址|地址)"
+    r"|(?:Original|Canonical)[\s_-]*(?:URL|link|article)|Source[\s_-]*(?:URL|link)|Permalink"
 )
 # Labels that also start ordinary sentences: a colon is required.
-_WEAK = r"来源|來源|出处|出處|文章来源|文章來源|转载自|轉載自|Source|Original|Via|From"
+_WEAK = (
+    r"原文|来源|來源|出处|出處|文章来源|文章來源|转载自|轉載自|转自|轉自|原载|原載"
+    r"|Source|Original|Via|From"
+)
+# Labels a hand-written page may use for its one address; weaker than a named source.
+_PLAIN = r"(?:Article\s+|Story\s+)?(?:URL|Link)"
 _NOTE = r"(?:\s*[（(][^）)\n]{0,24}[）)])?"
+# Markdown emphasis or inline tags between the label and its colon (**原文链接**：…).
+_GAP = r"(?:[ \t\"']|\*{1,2}|</?(?:b|strong|em|i|span)\b[^<>]{0,100}>){0,6}"
 _TARGET = (
     r"""(?:<a\b[^<>]{0,500}?\bhref\s*=\s*["']?(?P<href>[^"'\s<>]{1,2048}+)"""
     r"[^<>]{0,500}+>[^<]{0,500}</a>"
-    rf"|\[[^\]\n]{{0,500}}\]\((?P<md>{MD_URL})\)"
-    r"|(?P<bare>(?:https?:)?//[^\s<>\"']{1,2048}+|www\.[^\s<>\"']{1,2048}+))"
+    rf"|\[(?:{MD_TEXT})?\]\((?P<md>{MD_URL})\)"
+    r"|<?(?P<bare>(?:https?:)?//[^\s<>\"']{1,2048}+|www\.[^\s<>\"']{1,2048}+))"
 )
 _LABELLED = (
     (
-        re.compile(rf"(?:{_STRONG}){_NOTE}\s*[:：]?\s*(?:<br\s*/?>\s*)?{_TARGET}", re.I),
+        re.compile(rf"(?:{_STRONG}){_NOTE}{_GAP}[:：]?{_GAP}\s*(?:<br\s*/?>\s*)?{_TARGET}", re.I),
         "label.original-url",
         0.95,
     ),
-    (re.compile(rf"(?<![\w/])(?:{_WEAK}){_NOTE}\s*[:：]\s*{_TARGET}", re.I), "label.source", 0.9),
+    (
+        re.compile(rf"(?<![A-Za-z/])(?:{_WEAK}){_NOTE}{_GAP}[:：]{_GAP}\s*{_TARGET}", re.I),
+        "label.source",
+        0.9,
+    ),
+    (
+        re.compile(rf"(?<![A-Za-z/])(?:{_PLAIN}){_GAP}[:：]{_GAP}\s*{_TARGET}", re.I),
+        "label.url",
+        0.75,
+    ),
 )
 # The label as the link's own text: <a href="…">原文链接</a> or [原文鏈接](…). The anchor's
 # opening tag is found by looking back from the label, which keeps the scan linear.
-_LINK_TEXT = re.compile(rf">\s*(?:{_STRONG})[^<]{{0,40}}</a>", re.I)
-_MD_LINK_TEXT = re.compile(rf"\[\s*(?:{_STRONG})[^\]\n]{{0,40}}\]\((?P<md>{MD_URL})\)", re.I)
+_LINK_WORDS = (
+    rf"{_STRONG}|(?:阅读|閱讀|查看|点击查看|點擊查看)原文"
+    r"|Read\s+(?:the\s+)?(?:original|full)(?:\s+(?:article|story))?"
+)
+_LINK_TEXT = re.compile(rf">\s*(?:{_LINK_WORDS})[^<]{{0,40}}</a>", re.I)
+_MD_LINK_TEXT = re.compile(rf"\[\s*(?:{_LINK_WORDS})[^\]\n]{{0,40}}\]\((?P<md>{MD_URL})\)", re.I)
 _ANCHOR = re.compile(r"<a\b(?P<attrs>[^<>]{0,1000}+)>\Z", re.I)
 # "Updated"/"更新时间" name a later edit, not the publication: the look-behinds skip them.
 _DATE_LABEL = re.compile(
     r"(?<![A-Za-z])(?<!更新)(?<!修改)(?<!修訂)"
-    r"(?P<label>Published(?:\s+(?:on|at))?|Publication\s+date|Date\s+published|Posted(?:\s+on)?"
-    r"|Date|发布时间|發布時間|發佈時間|发表时间|發表時間|发布日期|發布日期|發佈日期|发表日期|發表日期"
-    r"|出版日期|刊登日期|日期|时间|時間)"
-    rf"\s*[:：]\s*(?:<[^>]{{0,200}}>\s*)?(?P<date>{ANY_DATE_PATTERN})",
+    r"(?P<label>Published(?:[\s_-]*(?:on|at|date|time))?|Publication[\s_-]*date"
+    r"|Date[\s_-]*published|Posted(?:\s+on)?|Pub(?:lish)?[\s_-]*date|Date|发布时间|發布時間|發佈時間|发表时间|發表時間|发布日期|發布日期|發佈日期|发表日期|發表日期"
+    r"|出版日期|刊登日期|(?<![\u4e00-\u9fff])(?:日期|时间|時間))"
+    rf"{_GAP}[:：]{_GAP}\s*(?:<[^<>]{{0,200}}>\s*)?(?P<date>{ANY_DATE_PATTERN})"
+    # 发表于 2021-04-14: "published at" needs no colon.
+    rf"|(?P<at>发布于|發布於|發佈於|发表于|發表於|Published\s+on){_GAP}\s*(?P<date2>{ANY_DATE_PATTERN})",
     re.IGNORECASE,
 )
 _GENERIC_DATE_LABELS = frozenset({"date", "日期", "时间", "時間"})
@@ -79,10 +102,10 @@ class LabelExtractor:
             for match in _LINK_TEXT.finditer(chunk):
                 yield from _anchor(page, base, chunk, match)
             for match in _DATE_LABEL.finditer(chunk):
-                moment = parse_any(match["date"])
+                moment = parse_any(match["date"] or match["date2"])
                 if moment is None:
                     continue
-                generic = match["label"].lower() in _GENERIC_DATE_LABELS
+                generic = (match["label"] or "").lower() in _GENERIC_DATE_LABELS
                 yield time_candidate(
                     page, base + match.start(), match.group(0), rule="label.published",
                     confidence=0.75 if generic else 0.85, moment=moment,
@@ -114,20 +137,4 @@ def _anchor(page: Page, base: int, chunk: str, label: re.Match[str]) -> Iterator
 def _url(
     page: Page, offset: int, raw: str, url: str, rule: str, confidence: float
 ) -> Iterator[Candidate]:
-    if not url or is_rejected_scheme(url):
-        return
-    unwrapped = unwrap_wayback(url)
-    if unwrapped is not None:
-        url = unwrapped[0]
-        rule += ".wayback"
-    if is_mirror_or_navigation(_absolute(url)):
-        return
-    found = url_candidate(page, offset, raw, rule=rule, confidence=confidence, url=url)
-    if found is not None:
-        yield found
-
-
-def _absolute(url: str) -> str:
-    if url.startswith("//"):
-        return "http:" + url
-    return "http://" + url if url.lower().startswith("www.") else url
+    yield from original_candidates(page, offset, raw, url=url, rule=rule, confidence=confidence)

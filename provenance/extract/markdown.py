@@ -6,11 +6,11 @@ import re
 from collections.abc import Iterator
 
 from provenance.extract.interface import Page
-from provenance.extract.scan import strip_tags, text_candidate
+from provenance.extract.scan import MD_TEXT, md_unescape, strip_tags, text_candidate
 from provenance.models import Candidate
 
 _HEADING = re.compile(r"\A(?:[ \t]*(?:<!--[^\n]*-->)?[ \t]*\n)*[ \t]{0,3}#{1,3}[ \t]+(?P<t>[^\n]+)")
-_LINKED = re.compile(r"^\[(?P<t>[^\]]+)\]\([^)]*\)$")
+_LINKED = re.compile(rf"^\[(?P<t>{MD_TEXT})\]\(.*\)$")
 
 
 class MarkdownHeadingExtractor:
@@ -29,7 +29,7 @@ class MarkdownHeadingExtractor:
             title = linked["t"]
         found = text_candidate(
             page, match.start("t"), match.group("t"), rule="markdown.heading", confidence=0.9,
-            value=strip_tags(title), field="title",
+            value=md_unescape(strip_tags(title)), field="title",
         )  # fmt: skip
         if found is not None:
             yield found

@@ -13,7 +13,8 @@ HOST_PUBLISHERS = {
     "ntd.com": "NTD", "dw.com": "德国之声", "bbc.com": "BBC中文", "bbc.co.uk": "BBC中文",
     "secretchina.com": "看中国", "aboluowang.com": "阿波罗新闻网", "rfi.fr": "法广",
     "zaobao.com": "联合早报", "nytimes.com": "纽约时报", "cn.nytimes.com": "纽约时报中文网",
-    "backchina.com": "倍可亲", "ntdtv.com.tw": "新唐人",
+    "backchina.com": "倍可亲", "ntdtv.com.tw": "新唐人", "voacantonese.com": "美國之音",
+    "epochtimes.com.tw": "大紀元", "secretchina.com.tw": "看中國", "soundofhope.kr": "希望之声",
 }  # fmt: skip
 HOST_CONFIDENCE = 0.6
 

@@ -33,20 +33,21 @@ FIELDS: tuple[ClaimField, ...] = (
 # Tie-break order by rule-name prefix; unknown rules come last.
 RULE_PRIORITY: tuple[str, ...] = (
     "label.original-url", "label.source", "html.canonical", "meta.og-url", "jsonld.url",
-    "feed.title-link", "wayback.original",
+    "wayback.player", "feed.title-link", "label.url", "wayback.original",
     "dateline.zh", "meta.article:published_time", "jsonld.datePublished", "meta.",
-    "html.time-pubdate", "label.published", "dateline.paren", "feed.item-date", "html.time",
+    "html.time-pubdate", "label.published", "dateline.paren", "dateline.en", "feed.item-date",
+    "html.time",
     "dateline.line", "html.date-element", "url.path-date",
     "comment.epoch", "wayback.timestamp",
     "mirror.share-link", "mirror.page-line", "mirror.tracker-image", "mirror.wayback",
-    "markdown.heading", "html.title",
+    "markdown.heading", "html.title", "html.h1",
 )  # fmt: skip
 
 
 def priority(rule: str) -> int:
     """The tie-break rank of a rule (lower wins)."""
     for rank, prefix in enumerate(RULE_PRIORITY):
-        if rule == prefix or (prefix.endswith(".") and rule.startswith(prefix)):
+        if rule == prefix or rule.startswith(prefix if prefix.endswith(".") else prefix + "."):
             return rank
     return len(RULE_PRIORITY)
 

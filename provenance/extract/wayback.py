@@ -12,14 +12,27 @@ import re
 from collections.abc import Iterator
 
 from provenance.extract.interface import Page
-from provenance.extract.scan import time_candidate, trim_url, url_candidate, windows
+from provenance.extract.scan import (
+    original_candidates,
+    time_candidate,
+    trim_url,
+    url_candidate,
+    windows,
+)
 from provenance.models import Candidate
-from provenance.urls import is_mirror_or_navigation, unwrap_wayback
+from provenance.timestamps import parse_wayback
+from provenance.urls import is_asset, unwrap_wayback
 
 _WAYBACK_URL = re.compile(
-    r"https?://(?:web\.|www\.|wayback\.)?archive\.org/web/\d{4,14}(?:[a-z]{2}_)?/[^\s<>\"'\]\[`]+",
+    r"https?://(?:web\.|www\.|wayback\.)?archive\.org/web/\d{4,14}(?P<mod>[a-z]{2}_)?/"
+    r"[^\s<>\"'\]\[`]{1,2048}+",
     re.IGNORECASE,
 )
+# Modifiers that fetch a page's parts (style, script, image, embed), not the page itself.
+_ASSET_MODIFIERS = frozenset({"cs_", "js_", "im_", "oe_"})
+# A page saved from the Wayback Machine names its original and timestamp in the player
+# script: __wm.wombat("http://example.com/news/1.html","20190304050607",…).
+_WOMBAT = re.compile(r'__wm\.wombat\(\s*"(?P<url>[^"\s]{1,2048})"\s*,\s*"(?P<stamp>\d{14})"')
 
 
 class WaybackExtractor:
@@ -30,12 +43,13 @@ class WaybackExtractor:
     def extract(self, page: Page) -> Iterator[Candidate]:
         """Propose the unwrapped original, the capture time and the archive copy."""
         for base, chunk in windows(page):
+            for player in _WOMBAT.finditer(chunk):
+                yield from _wombat(page, base, player)
             for match in _WAYBACK_URL.finditer(chunk):
                 url = trim_url(match.group(0))
-                if url.endswith(")") and "](" in chunk[max(0, match.start() - 600) : match.start()]:
-                    url = url[:-1]  # the closing bracket of a markdown link
                 unwrapped = unwrap_wayback(url)
-                if unwrapped is None:
+                modifier = (match["mod"] or "").lower()
+                if unwrapped is None or modifier in _ASSET_MODIFIERS or is_asset(unwrapped[0]):
                     continue
                 original, moment = unwrapped
                 offset = base + match.start()
@@ -50,9 +64,19 @@ class WaybackExtractor:
                 )  # fmt: skip
                 if copy is not None:
                     yield copy
-                if not is_mirror_or_navigation(original):
-                    found = url_candidate(
-                        page, offset, url, rule="wayback.original", confidence=0.7, url=original
-                    )
-                    if found is not None:
-                        yield found
+                yield from original_candidates(
+                    page, offset, url, url=original, rule="wayback.original", confidence=0.7
+                )
+
+
+def _wombat(page: Page, base: int, player: re.Match[str]) -> Iterator[Candidate]:
+    offset = base + player.start()
+    moment = parse_wayback(player["stamp"])
+    if moment is not None:
+        yield time_candidate(
+            page, offset, player.group(0), rule="wayback.player", confidence=0.9, moment=moment,
+            field="captured",
+        )  # fmt: skip
+    yield from original_candidates(
+        page, offset, player.group(0), url=player["url"], rule="wayback.player", confidence=0.85
+    )

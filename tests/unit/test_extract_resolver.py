@@ -150,3 +150,66 @@ def test_page_shaped_noise_never_crashes(pieces: list[str]) -> None:
     assert "extractor-error" not in {p.code for p in result.problems}
     if result.original_url is not None:
         assert result.original_url.normalized.startswith(("http://", "https://"))
+
+
+def test_extreme_years_never_crash_and_are_not_compared() -> None:
+    for value in ("0000-01-01", "0001-01-01T00:00:00-12:00", "9999-12-31T23:59:59+14:00"):
+        page = (
+            f'<meta property="article:published_time" content="{value}">'
+            '<meta name="pubdate" content="2021-04-14">\n原文链接：https://a.example/x/1'
+        )
+        result = extract_file(page.encode())
+        assert result.published is not None and result.published.value == "2021-04-14"
+        assert "date-mismatch" not in {p.code for p in result.problems}
+
+
+def test_url_path_dates() -> None:
+    from provenance.extract.checks import url_path_date
+
+    cases = {
+        "https://www.epochtimes.com/gb/21/8/25/n13187748.htm": "2021-08-25",
+        "https://www.epochtimes.com/b5/21/4/14/n1.htm": "2021-04-14",
+        "http://www.minghui.org/mh/articles/2016/10/22/x-1.html": "2016-10-22",
+        "https://www.voachinese.com/a/x-20210415/5854181.html": "2021-04-15",
+        "https://www.rfa.org/mandarin/yataibaodao/gd-04142021100327.html": "2021-04-14",
+        "https://x.org/2021-04-14-story": "2021-04-14",
+    }
+    for url, day in cases.items():
+        moment = url_path_date(url)
+        assert moment is not None and moment.value == day, url
+    assert url_path_date("https://x.org/id/20213456") is None
+    assert url_path_date("https://www.soundofhope.org/post/494741") is None
+
+
+def _encodable(result: object) -> None:
+    import dataclasses
+    import json
+
+    from pydantic import BaseModel
+
+    def dump(value: object) -> object:
+        if isinstance(value, BaseModel):
+            return value.model_dump()
+        if isinstance(value, tuple):
+            return [dump(v) for v in value]
+        return value
+
+    assert dataclasses.is_dataclass(result)
+    fields = {f.name: dump(getattr(result, f.name)) for f in dataclasses.fields(result)}
+    json.dumps(fields, ensure_ascii=False).encode("utf-8")
+
+
+def test_lone_surrogates_in_json_ld_are_replaced() -> None:
+    page = (
+        b'<script type="application/ld+json">{"@type": "NewsArticle", "headline": "a\\ud800b",'
+        b' "datePublished": "2021-04-14", "url": "https://a.example/\\udc00x"}</script>'
+    )
+    result = extract_file(page)
+    assert result.title is not None and result.title.value == "a\ufffdb"
+    _encodable(result)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES | st.text(max_size=5), max_size=30))
+def test_results_can_always_be_written_as_utf8_json(pieces: list[str]) -> None:
+    _encodable(extract_file("".join(pieces).encode("utf-8", "surrogatepass")))

@@ -58,3 +58,25 @@ def test_never_raises(data: bytes) -> None:
     decoded = decode(data)
     assert decoded.status in ("ok", "empty", "binary")
     assert "\r" not in decoded.text
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "recorded"),
+    [(TRADITIONAL, "big5", "big5hkscs"), (SIMPLIFIED, "gbk", "gb18030")],
+)
+def test_detection_survives_a_cut_character(text: str, codec: str, recorded: str) -> None:
+    data = ((text + "\n") * 3000).encode(codec)
+    # The detector's 64 KB sample, and a file whose download stopped, both end mid-character.
+    for size in (len(data), 65_537, 65_538, 301, 302):
+        decoded = decode(data[:size])
+        assert decoded.encoding == recorded, size
+        assert decoded.text.startswith(text[:10])
+
+
+def test_a_head_and_tail_sample_cut_mid_character_is_not_invalid() -> None:
+    # Large files reach extraction as head + b"\n" + tail; both cuts may split a character.
+    body = ("正文内容，" * 20).encode()
+    decoded = decode(body[:-1] + b"\n" + body[2:])
+    assert (decoded.encoding, decoded.problems) == ("utf-8", ())
+    broken = decode(body + b"\n" + body[:7] + b"\xff" + body)
+    assert [p.code for p in broken.problems] == ["invalid-bytes"]

@@ -106,3 +106,16 @@ def test_normalize_never_raises_and_is_stable(text: str) -> None:
 def test_any_text_is_safe_to_normalize(text: str) -> None:
     normal = normalize(text)
     assert normal is None or normal.startswith(("http://", "https://"))
+
+
+@given(
+    st.sampled_from(["http://", "https://", "HTTP://", "https://user:pa ss@", "http://[::1]"]),
+    st.text(max_size=20),
+    st.text(max_size=40),
+)
+def test_normal_forms_are_rfc3986_uris(prefix: str, host_text: str, path: str) -> None:
+    from rfc3986_validator import validate_rfc3986  # ships with jsonschema[format-nongpl]
+
+    for url in (prefix + host_text + "/" + path, prefix + "example.com/" + path + "#" + path):
+        normal = normalize(url)
+        assert normal is None or validate_rfc3986(normal, rule="URI"), (url, normal)
