@@ -26,7 +26,7 @@ from provenance.models import (
 )
 from provenance.text import decode
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def extract_file(data: bytes, *, filename: str = "") -> Extraction:
     """Decode ``data`` and extract its publication time, original URL and title."""
     decoded = decode(data)
     if decoded.status != "ok":
-        problems = decoded.problems + tuple(missing(None, None, None))
+        problems = decoded.problems + tuple(missing(None, None))
         return Extraction(status=decoded.status, encoding=decoded.encoding, problems=problems)
     page = Page.from_text(decoded.text, encoding=decoded.encoding or "utf-8", filename=filename)
     extraction = extract_page(page)
@@ -78,7 +78,15 @@ def extract_page(
     picked, rest = resolution.picked, resolution.rest
     url = picked.get("original_url")
     path_date = path_date_candidate(url) if url is not None else None
-    if path_date is not None:
+    # Only when the page proposes no time at all: an impossible or future dateline is
+    # flagged, never replaced by the URL's day.
+    stated = any(c.field == "published" for c in candidates)
+    from_path = path_date is not None and "published" not in picked and not stated
+    if path_date is not None and from_path:
+        # The page states no time of its own: the day its original's address was stamped
+        # with is the best evidence left. It is used, and flagged (see checks.missing).
+        picked["published"] = path_date
+    elif path_date is not None:
         rest.append(path_date)
     if url is not None and "publisher" not in picked:
         derived = publisher_from_url(url)
@@ -86,10 +94,11 @@ def extract_page(
             picked["publisher"] = derived
     problems += resolution.problems
     problems += cross_check(
-        picked.get("published"), picked.get("captured"), rest, path_date, now=now
-    )
+        picked.get("published"), picked.get("captured"), rest,
+        None if from_path else path_date, now=now,
+    )  # fmt: skip
     problems += url_conflicts(url, rest)
-    problems += missing(picked.get("published"), url, path_date)
+    problems += missing(picked.get("published"), url, from_path=from_path)
     return Extraction(
         status="ok", encoding=page.encoding,
         published=_time(picked.get("published")), captured=_time(picked.get("captured")),

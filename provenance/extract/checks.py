@@ -5,8 +5,9 @@
 * Sites stamp datelines in their own time zone while URLs and feeds often use UTC, so dates
   one day apart agree; more than one day apart is a ``date-mismatch`` warning naming both.
 * A capture that ends before the publication can begin is ``capture-before-publication``.
-* No publication time or no original URL is an error (``missing-timestamp``/``missing-url``);
-  the URL-path date is named in the message but never used as the publication time.
+* No original URL is an error (``missing-url``). No publication time is an error
+  (``missing-timestamp``) unless the original URL's path carries a date: then that day is
+  the publication time, at low confidence, and ``missing-timestamp`` is a warning.
 """
 
 from __future__ import annotations
@@ -120,14 +121,24 @@ def _mismatch(published: Candidate, other: Candidate, apart: int, verb: str) -> 
 
 
 def missing(
-    published: Candidate | None, original_url: Candidate | None, path_date: Candidate | None
+    published: Candidate | None, original_url: Candidate | None, *, from_path: bool = False
 ) -> Iterator[Problem]:
-    """The errors for a missing publication time or original URL."""
+    """Flag a missing publication time or original URL.
+
+    A page with no time of its own whose original URL carries a date gets that day as its
+    publication time and a ``missing-timestamp`` *warning* saying so; with no date at all
+    it is an error. A missing original URL is always an error.
+    """
     if published is None:
-        hint = f"; the URL path says {path_date.value}, not used alone" if path_date else ""
         yield Problem(
             code="missing-timestamp", severity="error",
-            message=f"no credible publication time found{hint}",
+            message="no credible publication time found",
+        )  # fmt: skip
+    elif from_path:
+        yield Problem(
+            code="missing-timestamp", severity="warning",
+            message=f"the page states no publication time; {published.value} is the day in "
+            "its original URL's path (url.path-date)",
         )  # fmt: skip
     if original_url is None:
         yield Problem(

@@ -58,7 +58,7 @@ def test_registry_names_every_extractor() -> None:
     assert len(set(names())) == len(EXTRACTORS)
     for name in names():
         assert get(name).name == name
-    assert EXTRACTOR_VERSION == "1"
+    assert EXTRACTOR_VERSION == "2"
 
 
 def test_extract_page_survives_a_broken_extractor() -> None:
