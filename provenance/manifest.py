@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,12 @@ def write(manifest: Manifest, output: str) -> None:
 def load(path: str) -> Manifest:
     """Read a manifest, refusing anything not valid, not safe or not this version."""
     try:
-        with open(path, "rb") as handle:
+        # O_NONBLOCK and a regular-file check: a FIFO would block the open forever and a
+        # device such as /dev/zero would be read until memory runs out.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise ManifestError("not a regular file", where=path, hint="pass a manifest file")
             data = handle.read()
     except OSError as e:
         raise ManifestError(f"cannot read manifest: {e.strerror}", where=path) from e
