@@ -94,6 +94,14 @@ def parse(data: bytes, *, where: str) -> Manifest:
             where=where,
             hint="the file may be truncated; restore it or regenerate it",
         ) from e
+    except (RecursionError, ValueError) as e:
+        # Nesting deeper than the interpreter's stack, or an integer of more than 4300
+        # digits: json raises these instead of JSONDecodeError.
+        raise ManifestError(
+            f"not a manifest ({type(e).__name__}: {str(e)[:80]})",
+            where=where,
+            hint="restore it or regenerate it",
+        ) from e
     if isinstance(doc, dict) and doc.get("manifest_version") not in (None, MANIFEST_VERSION):
         raise ManifestError(
             f"manifest_version {doc.get('manifest_version')!r} is not supported "
