@@ -76,6 +76,21 @@ def load(path: str) -> Manifest:
     return parse(data, where=path)
 
 
+class _DuplicateKeyError(ValueError):
+    """A JSON object names the same key twice."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json.loads keeps the last of two equal keys, so '"files": [...], "files": []' would
+    # verify an empty list while a reader of the file sees the first one.
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            raise _DuplicateKeyError(key)
+        seen.add(key)
+    return dict(pairs)
+
+
 def parse(data: bytes, *, where: str) -> Manifest:
     """Bytes → validated :class:`Manifest` (the schema first, then the paths)."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -85,7 +100,7 @@ def parse(data: bytes, *, where: str) -> Manifest:
             hint="manifests are UTF-8 without BOM; regenerate it",
         )
     try:
-        doc: Any = json.loads(data.decode("utf-8"))
+        doc: Any = json.loads(data.decode("utf-8"), object_pairs_hook=_unique_keys)
     except UnicodeDecodeError as e:
         raise ManifestError(f"not UTF-8 at byte {e.start}", where=where) from e
     except json.JSONDecodeError as e:
@@ -93,6 +108,12 @@ def parse(data: bytes, *, where: str) -> Manifest:
             f"not valid JSON (line {e.lineno}, column {e.colno}: {e.msg})",
             where=where,
             hint="the file may be truncated; restore it or regenerate it",
+        ) from e
+    except _DuplicateKeyError as e:
+        raise ManifestError(
+            f"key {e.args[0]!r} appears twice in one object",
+            where=where,
+            hint="the file was edited by hand; regenerate it",
         ) from e
     except (RecursionError, ValueError) as e:
         # Nesting deeper than the interpreter's stack, or an integer of more than 4300
