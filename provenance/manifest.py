@@ -130,6 +130,14 @@ def parse(data: bytes, *, where: str) -> Manifest:
             where=where,
         )
     schemas.validate(doc, MANIFEST_SCHEMA, where=where)
+    try:
+        folders.safe_folder(doc["folder"])
+    except UnsafePathError as e:
+        raise ManifestError(
+            f"unsafe folder {doc['folder']!r}: {e.message}",
+            where=where,
+            hint="the whole manifest is refused",
+        ) from e
     seen: set[str] = set()
     for entry in doc["files"]:
         path = entry["path"]
