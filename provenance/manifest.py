@@ -138,7 +138,7 @@ def parse(data: bytes, *, where: str) -> Manifest:
             where=where,
             hint="the whole manifest is refused",
         ) from e
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for entry in doc["files"]:
         path = entry["path"]
         try:
@@ -149,9 +149,13 @@ def parse(data: bytes, *, where: str) -> Manifest:
                 where=where,
                 hint="the whole manifest is refused",
             ) from e
-        if path in seen:
-            raise ManifestError(f"path {path!r} is listed twice", where=where)
-        seen.add(path)
+        # build() refuses names equal after NFC or ignoring case, so two such entries
+        # mean an edited manifest; on a case-insensitive disk both would match one file.
+        key = folders.nfc(path).casefold()
+        if key in seen:
+            twin = "" if seen[key] == path else f" (as {seen[key]!r}, equal after NFC/case)"
+            raise ManifestError(f"path {path!r} is listed twice{twin}", where=where)
+        seen[key] = path
     return Manifest.model_validate(doc)
 
 
