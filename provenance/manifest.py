@@ -156,7 +156,21 @@ def parse(data: bytes, *, where: str) -> Manifest:
             twin = "" if seen[key] == path else f" (as {seen[key]!r}, equal after NFC/case)"
             raise ManifestError(f"path {path!r} is listed twice{twin}", where=where)
         seen[key] = path
+    _check_totals(doc, where=where)
     return Manifest.model_validate(doc)
+
+
+def _check_totals(doc: dict[str, Any], *, where: str) -> None:
+    # The totals are written from the list; when they disagree a record was removed or
+    # added by hand, which verify could not otherwise tell from a genuine manifest.
+    count, total = len(doc["files"]), sum(f["size"] for f in doc["files"])
+    if doc["file_count"] != count or doc["total_bytes"] != total:
+        raise ManifestError(
+            f"says {doc['file_count']} files / {doc['total_bytes']} bytes but lists "
+            f"{count} files / {total} bytes",
+            where=where,
+            hint="the file was edited by hand; regenerate it",
+        )
 
 
 def folder_of(manifest: Manifest, manifest_path: str) -> str:
