@@ -23,6 +23,17 @@ RECORD_SCHEMA = "record.schema.json"
 def read_folder(root: str, *, name_scheme: str | None = None, jobs: int = 1) -> list[FileRecord]:
     """Read every file below ``root`` into records, sorted by path."""
     entries = folders.walk(root)
+    for entry in entries:
+        # What verify refuses to read must not be written: a name with a backslash or a
+        # leading '~' gave a manifest that 'provenance verify' then refused as unsafe.
+        try:
+            folders.safe_relpath(entry.path)
+        except UnsafePathError as e:
+            raise InputError(
+                f"name {entry.path!r} cannot be listed in a manifest: {e.message}",
+                where=root,
+                hint="rename it",
+            ) from e
     pairs = folders.collisions([e.path for e in entries])
     if pairs:
         a, b = pairs[0]
