@@ -1,0 +1,51 @@
+"""Hypothesis profiles and trial counts: ``push`` on every push, ``nightly`` in CI at night.
+
+Selected by the environment variable ``HYPOTHESIS_PROFILE`` (default ``push``); the
+figures command takes ``--profile``. ``benchmark`` is ``nightly`` plus the full number of
+kill trials.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hypothesis import HealthCheck, settings
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How hard one run pushes: examples per property and SIGKILL trials."""
+
+    examples: int
+    kill_trials: int
+
+
+PROFILES = {
+    "push": Profile(examples=200, kill_trials=20),
+    "nightly": Profile(examples=10_000, kill_trials=200),
+    "benchmark": Profile(examples=10_000, kill_trials=200),
+}
+
+for _name, _profile in PROFILES.items():
+    settings.register_profile(
+        _name,
+        max_examples=_profile.examples,
+        deadline=None,
+        derandomize=_name == "push",  # pushes are reproducible; nightly explores
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        database=None,
+    )
+
+
+def load_profile(name: str | None) -> Profile:
+    """Activate profile ``name`` (default ``push``) and return its numbers."""
+    name = name or "push"
+    if name not in PROFILES:
+        raise SystemExit(f"unknown HYPOTHESIS_PROFILE {name!r}; use one of {sorted(PROFILES)}")
+    settings.load_profile(name)
+    return PROFILES[name]
+
+
+def current() -> Profile:
+    """The numbers of the active profile."""
+    return PROFILES.get(settings._current_profile or "push", PROFILES["push"])  # type: ignore[attr-defined]
