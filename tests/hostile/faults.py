@@ -20,9 +20,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from provenance import atomic
+from provenance import atomic, schemas
 from provenance import manifest as manifests
-from provenance import schemas
 from provenance.cli import main
 
 from .builders import pages

@@ -1,8 +1,8 @@
 """Hypothesis profiles and trial counts: ``push`` on every push, ``nightly`` in CI at night.
 
 Selected by the environment variable ``HYPOTHESIS_PROFILE`` (default ``push``); the
-figures command takes ``--profile``. ``benchmark`` is ``nightly`` plus the full number of
-kill trials.
+figures command takes ``--profile``. ``benchmark`` is the figures profile: as many
+examples and kill trials as ``nightly``.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ class Profile:
 
     examples: int
     kill_trials: int
+    sparse_gib: int
 
 
 PROFILES = {
-    "push": Profile(examples=200, kill_trials=20),
-    "nightly": Profile(examples=10_000, kill_trials=200),
-    "benchmark": Profile(examples=10_000, kill_trials=200),
+    "push": Profile(examples=200, kill_trials=20, sparse_gib=1),
+    "nightly": Profile(examples=10_000, kill_trials=200, sparse_gib=4),
+    "benchmark": Profile(examples=10_000, kill_trials=200, sparse_gib=4),
 }
 
 for _name, _profile in PROFILES.items():

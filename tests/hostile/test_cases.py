@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from .guard import watching
 from .runner import run_case
 from .table import CASES, Case
 
@@ -23,3 +24,16 @@ def test_case(case: Case, hostile_base: Path) -> None:
     assert not outcome.opens, f"opened outside the root: {outcome.opens}"
     assert not outcome.silent, "silent pass: exit 0 with no finding"
     assert not outcome.problems, outcome.problems
+
+
+def test_the_hook_sees_an_open_outside_the_root(tmp_path: Path) -> None:
+    inside = tmp_path / "root"
+    inside.mkdir()
+    (inside / "link").symlink_to("/etc/hostname")
+    with watching(inside) as opens:
+        (inside / "ok.txt").write_bytes(b"inside")
+        with open("/etc/hostname", "rb"):
+            pass
+        with open(inside / "link", "rb"):  # followed out of the root
+            pass
+    assert len(opens) == 2 and all("/etc/hostname" in o for o in opens)
