@@ -135,6 +135,16 @@ ROUNDTRIP_DIRS = {
     "long-255": "n" * 255,
 }
 
+# FAULTS.md's near misses: each is a bad-name, never read leniently.
+NEAR_MISSES = {
+    "two-digit-sequence": "01_0123456789abcdef.txt",
+    "fifteen-hex": "001_0123456789abcde.txt",
+    "seventeen-hex": "001_0123456789abcdef0.txt",
+    "upper-case-hex": "001_0123456789ABCDEF.txt",
+    "upper-case-extension": "001_0123456789abcdef.TXT",
+    "full-width-digits": "\uff10\uff10\uff11_0123456789abcdef.txt",
+}
+
 CAFE = "caf\u00e9"
 CAFE_NFD = unicodedata.normalize("NFD", CAFE)
 
@@ -190,6 +200,29 @@ def _unreadable(what: str) -> Builder:
             (sub / b.page(7)[0]).write_bytes(b.page(7)[1])
             sub.chmod(0)
         return setup
+
+    return build
+
+
+def _symlinked_output(what: str) -> Builder:
+    """The output, or its lock, is a symlink to a file outside: it must not be written."""
+
+    def build(case: Path) -> Setup:
+        root = case / "root"
+        b.pages(root)
+        secret = b.outside_file(case)
+        before = secret.read_bytes()
+        out = case / "manifests" / "out.json"
+        link = out if what == "output" else Path(str(out) + ".lock")
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(secret)
+
+        def untouched(_: Path) -> str | None:
+            if link.is_symlink() and what == "lock":
+                link.unlink()  # the refused lock: the user removes it
+            return None if secret.read_bytes() == before else "wrote through a symlink"
+
+        return Setup(root=root, checks=[untouched])
 
     return build
 
@@ -278,6 +311,9 @@ def _cases() -> list[Case]:
     cases += [
         _c(f"roundtrip-{k}", "roundtrip", b.named([f"{v}/{b.page(0)[0]}"]), 0)
         for k, v in ROUNDTRIP_DIRS.items()
+    ]
+    cases += [
+        _c(f"near-miss-{k}", "audit", b.named([v]), 1, "bad-name") for k, v in NEAR_MISSES.items()
     ]
     cases += [
         _c("roundtrip-bad-base-name-lf", "roundtrip", b.named(["a\nb.txt"]), 0),
@@ -382,6 +418,16 @@ def _cases() -> list[Case]:
     cases += _manifest_cases()
     cases += [
         _c("output-is-directory", "cli", _output_dir, 3),
+        _c("output-is-symlink-outside", "manifest", _symlinked_output("output"), 0),
+        _c("lock-is-symlink-outside", "manifest", _symlinked_output("lock"), 3),
+        _c("empty-folder-roundtrip", "roundtrip", b.named([]), 0),
+        _c(
+            "duplicate-hash-audit",
+            "audit",
+            b.named(["000_0123456789abcdef.txt", "001_0123456789abcdef.txt"]),
+            1,
+            "duplicate-hash",
+        ),
         _c("output-locked", "manifest", _hold_lock, 3),
         _c("stale-lock-dead-pid", "manifest", _stale(b"99999999", 0), 0),
         _c("stale-lock-empty", "manifest", _stale(b"", 0), 0),
