@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import json
 import os
 import sys
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .guard import REPO
 from .profiles import PROFILES, load_profile
 
 
@@ -38,8 +40,13 @@ def _properties() -> tuple[int, list[str]]:
 def _canary(base: Path) -> tuple[str, int]:
     """Canary hits from the network cases, once the probe and its cases exist."""
     try:
-        importlib.import_module("provenance.probe")
+        probe = importlib.util.find_spec("provenance.probe")
     except ImportError:
+        probe = None
+    # An editable install of another checkout can answer for provenance.probe; only this
+    # checkout's probe counts.
+    places = list(probe.submodule_search_locations or []) if probe else []
+    if not any(Path(p).resolve().is_relative_to(REPO / "provenance") for p in places):
         return "n/a (probe not present)", 0
     try:
         network = importlib.import_module(f"{__package__}.network")

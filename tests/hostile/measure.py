@@ -47,6 +47,22 @@ def _extract_times(folder: str) -> list[float]:
     return times
 
 
+def peak_rss_mib() -> float:
+    """This process's peak resident memory in MiB.
+
+    ``VmHWM`` belongs to the current address space; ``ru_maxrss`` survives ``execve``, so
+    a child started from a large parent would report the parent's peak as its own.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def measure(folder: str) -> dict[str, Any]:
     """Audit ``folder`` once; the exit code, seconds and peak RSS in MiB."""
     from provenance import records
@@ -68,7 +84,7 @@ def measure(folder: str) -> dict[str, Any]:
         "files": len(json.loads(out.getvalue() or "[]")),
         "max_extract_s": round(max(extract, default=0.0), 3),
         "max_read_s": round(max(read, default=wall), 3),
-        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mib": peak_rss_mib(),
     }
 
 
