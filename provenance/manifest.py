@@ -11,7 +11,7 @@ from typing import Any
 from provenance import folder as folders
 from provenance import schemas
 from provenance.atomic import write_atomic
-from provenance.errors import InputError, ManifestError, UnsafePathError
+from provenance.errors import InputError, ManifestError, UnsafePathError, UsageError
 from provenance.extract import EXTRACTOR_VERSION
 from provenance.models import MANIFEST_VERSION, FileRecord, Manifest
 from provenance.records import read_records
@@ -47,6 +47,15 @@ def read_folder(root: str, *, name_scheme: str | None = None, jobs: int = 1) -> 
 
 def build(root: str, output: str, *, name_scheme: str | None = None, jobs: int = 1) -> Manifest:
     """The manifest of ``root`` as it would be written to ``output``."""
+    top, out = os.path.realpath(root), os.path.realpath(output)
+    if os.path.commonpath([top, out]) == top:
+        # A manifest inside its own folder lists itself (and its lock and temp files) on
+        # the next run, so no two runs agree and verify always finds it changed.
+        raise UsageError(
+            f"the manifest {output} would be inside the folder it describes",
+            where=root,
+            hint="write it outside the folder, e.g. manifests/NAME.json",
+        )
     records = read_folder(root, name_scheme=name_scheme, jobs=jobs)
     rel = os.path.relpath(os.path.abspath(root), os.path.dirname(os.path.abspath(output)))
     return Manifest(
