@@ -282,6 +282,17 @@ def _many_changes(root: Path) -> None:
     (root / "new.txt").write_bytes(b"new\n")
 
 
+def _subdir(case: Path) -> Setup:
+    return b.named(["sub/a.txt", "b.txt"])(case)
+
+
+def _dir_to_link(root: Path) -> None:
+    """Swap a listed folder for a symlink to a folder outside holding the same names."""
+    outside = root.parent / "outside-sub"
+    (root / "sub").rename(outside)
+    (root / "sub").symlink_to(outside)
+
+
 def _file_to_dir(root: Path) -> None:
     first = sorted(root.iterdir())[0]
     first.unlink()
@@ -432,6 +443,15 @@ def _cases() -> list[Case]:
         _c("stale-lock-dead-pid", "manifest", _stale(b"99999999", 0), 0),
         _c("stale-lock-empty", "manifest", _stale(b"", 0), 0),
         _c("stale-temp-files", "manifest", _stale(None, 3), 0),
+        _c("output-inside-folder", "cli", _argv("manifest", "{root}", "-o", "{root}/m.json"), 2),
+        _c(
+            "dir-replaced-by-symlink",
+            "verify",
+            b.then_manifest(_subdir, _dir_to_link),
+            1,
+            "missing",
+            "special-file",
+        ),
         _c("jobs-zero", "cli", _argv("audit", "{root}", "--jobs", "0"), 2),
         _c("unknown-scheme", "cli", _argv("audit", "{root}", "--name-scheme", "rot13:content"), 2),
         _c("audit-missing-folder", "cli", _argv("audit", "{case}/nope"), 3),
