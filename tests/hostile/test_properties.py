@@ -93,7 +93,7 @@ def _valid_doc() -> dict[str, Any]:
         for i in range(3):
             name, data = page(i)
             (tmp / name).write_bytes(data)
-        built = manifests.build(str(tmp), str(tmp / "m.json"), jobs=1)
+        built = manifests.build(str(tmp), str(tmp) + ".json", jobs=1)
         return json.loads(manifests.dump(built))  # type: ignore[no-any-return]
     finally:
         shutil.rmtree(tmp)
