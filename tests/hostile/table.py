@@ -14,46 +14,14 @@ import hashlib
 import os
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from . import builders as b
 from .builders import Builder, Setup
+from .case import WATCHED, Case, case_row
+from .table_manifests import manifest_cases
 
-WATCHED = frozenset(
-    {
-        "special-file",
-        "unreadable",
-        "bad-name",
-        "name-hash-mismatch",
-        "duplicate-hash",
-        "duplicate-sequence",
-    }
-)
-EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-
-
-@dataclass(frozen=True)
-class Case:
-    """One hostile input and what provenance must do with it."""
-
-    name: str
-    command: str
-    build: Builder
-    expect_exit: int
-    expect_codes: tuple[str, ...] = ()
-    as_nobody: bool = False  # needs a user that file permissions apply to
-
-    @property
-    def expects_finding(self) -> bool:
-        """A case where exit 0 with no code would be a silent pass."""
-        return self.expect_exit != 0 or bool(self.expect_codes)
-
-
-def _c(name: str, command: str, build: Builder, code: int, *codes: str, **kw: Any) -> Case:
-    return Case(name, command, build, code, tuple(sorted(codes)), **kw)
-
+__all__ = ["BY_NAME", "CASES", "WATCHED", "Case"]
 
 TRAVERSAL = {
     "dotdot-2": "../../x",
@@ -134,6 +102,8 @@ ROUNDTRIP_DIRS = {
     "ansi-escape": "\x1b[31mred",
     "long-255": "n" * 255,
 }
+
+EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 # FAULTS.md's near misses: each is a bad-name, never read leniently.
 NEAR_MISSES = {
@@ -305,70 +275,76 @@ def _add(name: str) -> Callable[[Path], None]:
 
 
 def _cases() -> list[Case]:
-    cases = [_c(f"traversal-{k}", "verify", b.listed(v), 2) for k, v in TRAVERSAL.items()]
+    cases = [case_row(f"traversal-{k}", "verify", b.listed(v), 2) for k, v in TRAVERSAL.items()]
     cases += [
-        _c(f"lookalike-{k}", "verify", b.listed(v), 1, "missing") for k, v in LOOKALIKE.items()
+        case_row(f"lookalike-{k}", "verify", b.listed(v), 1, "missing")
+        for k, v in LOOKALIKE.items()
     ]
     for kind in SPECIALS:
-        cases.append(_c(f"{kind}-audit", "audit", b.special(kind), 1, "special-file"))
+        cases.append(case_row(f"{kind}-audit", "audit", b.special(kind), 1, "special-file"))
         cases.append(
-            _c(f"{kind}-verify", "verify", b.special(kind, replace=True), 1, "special-file")
+            case_row(f"{kind}-verify", "verify", b.special(kind, replace=True), 1, "special-file")
         )
     cases += [
-        _c("link-outside-manifest", "manifest", b.special("link-outside"), 0, "special-file"),
-        _c("fifo-manifest", "manifest", b.special("fifo"), 0, "special-file"),
-        _c("link-outside-deep", "audit", b.special("link-outside", where="a/b"), 1, "special-file"),
+        case_row("link-outside-manifest", "manifest", b.special("link-outside"), 0, "special-file"),
+        case_row("fifo-manifest", "manifest", b.special("fifo"), 0, "special-file"),
+        case_row(
+            "link-outside-deep", "audit", b.special("link-outside", where="a/b"), 1, "special-file"
+        ),
     ]
     cases += [
-        _c(f"roundtrip-{k}", "roundtrip", b.named([f"{v}/{b.page(0)[0]}"]), 0)
+        case_row(f"roundtrip-{k}", "roundtrip", b.named([f"{v}/{b.page(0)[0]}"]), 0)
         for k, v in ROUNDTRIP_DIRS.items()
     ]
     cases += [
-        _c(f"near-miss-{k}", "audit", b.named([v]), 1, "bad-name") for k, v in NEAR_MISSES.items()
+        case_row(f"near-miss-{k}", "audit", b.named([v]), 1, "bad-name")
+        for k, v in NEAR_MISSES.items()
     ]
     cases += [
-        _c("roundtrip-bad-base-name-lf", "roundtrip", b.named(["a\nb.txt"]), 0),
-        _c("bad-base-name-lf-audit", "audit", b.named(["a\nb.txt"]), 1, "bad-name"),
-        _c("roundtrip-deep-60", "roundtrip", _nested(60), 0),
-        _c("refuse-backslash-name", "manifest", b.named(["back\\slash.txt"]), 2),
-        _c("refuse-tilde-name", "manifest", b.named(["~backup.txt"]), 2),
-        _c("refuse-drive-like-name", "manifest", b.named(["c:/x.txt"]), 2),
-        _c("non-utf8-name-manifest", "manifest", b.named([], bytes_names=[b"\xff.txt"]), 2),
-        _c("non-utf8-name-audit", "audit", b.named([], bytes_names=[b"\xff.txt"]), 2),
-        _c("non-utf8-dir-manifest", "manifest", b.named([], bytes_names=[b"d\xe9j\xe0/x.txt"]), 2),
-        _c(
+        case_row("roundtrip-bad-base-name-lf", "roundtrip", b.named(["a\nb.txt"]), 0),
+        case_row("bad-base-name-lf-audit", "audit", b.named(["a\nb.txt"]), 1, "bad-name"),
+        case_row("roundtrip-deep-60", "roundtrip", _nested(60), 0),
+        case_row("refuse-backslash-name", "manifest", b.named(["back\\slash.txt"]), 2),
+        case_row("refuse-tilde-name", "manifest", b.named(["~backup.txt"]), 2),
+        case_row("refuse-drive-like-name", "manifest", b.named(["c:/x.txt"]), 2),
+        case_row("non-utf8-name-manifest", "manifest", b.named([], bytes_names=[b"\xff.txt"]), 2),
+        case_row("non-utf8-name-audit", "audit", b.named([], bytes_names=[b"\xff.txt"]), 2),
+        case_row(
+            "non-utf8-dir-manifest", "manifest", b.named([], bytes_names=[b"d\xe9j\xe0/x.txt"]), 2
+        ),
+        case_row(
             "non-utf8-name-verify",
             "verify",
             b.then_manifest(b.named(["a.txt"]), _add("\udcff.txt")),
             2,
         ),
-        _c(
+        case_row(
             "nfc-to-nfd-rename",
             "verify",
             b.then_manifest(b.named([CAFE]), _rename(CAFE, CAFE_NFD)),
             0,
             "normalisation-rename",
         ),
-        _c(
+        case_row(
             "nfd-to-nfc-rename",
             "verify",
             b.then_manifest(b.named([CAFE_NFD]), _rename(CAFE_NFD, CAFE)),
             0,
             "normalisation-rename",
         ),
-        _c("nfc-nfd-collision-manifest", "manifest", b.named([CAFE, CAFE_NFD]), 2),
-        _c("nfc-nfd-collision-audit", "audit", b.named([CAFE, CAFE_NFD]), 2),
-        _c("case-collision-manifest", "manifest", b.named(["a.txt", "A.txt"]), 2),
-        _c("case-collision-audit", "audit", b.named(["a.txt", "A.txt"]), 2),
-        _c("kelvin-collision-manifest", "manifest", b.named(["k.txt", "\u212a.txt"]), 2),
-        _c(
+        case_row("nfc-nfd-collision-manifest", "manifest", b.named([CAFE, CAFE_NFD]), 2),
+        case_row("nfc-nfd-collision-audit", "audit", b.named([CAFE, CAFE_NFD]), 2),
+        case_row("case-collision-manifest", "manifest", b.named(["a.txt", "A.txt"]), 2),
+        case_row("case-collision-audit", "audit", b.named(["a.txt", "A.txt"]), 2),
+        case_row("kelvin-collision-manifest", "manifest", b.named(["k.txt", "\u212a.txt"]), 2),
+        case_row(
             "case-collision-verify",
             "verify",
             b.then_manifest(b.named(["a.txt"]), _add("A.txt")),
             1,
             "unlisted",
         ),
-        _c(
+        case_row(
             "case-collision-in-manifest",
             "verify",
             b.edited(
@@ -378,7 +354,7 @@ def _cases() -> list[Case]:
             ),
             2,
         ),
-        _c(
+        case_row(
             "nfd-twin-in-manifest",
             "verify",
             b.edited(
@@ -388,15 +364,15 @@ def _cases() -> list[Case]:
             ),
             2,
         ),
-        _c("zero-byte-manifest", "manifest", _zero_byte, 0),
-        _c("zero-byte-roundtrip", "roundtrip", _zero_byte, 0),
-        _c("binary-nul-audit", "audit", _content(b"\x00\x01\x02" * 1000), 0),
-        _c("random-bytes-audit", "audit", _content(bytes(range(256)) * 256), 0),
-        _c("invalid-utf8-audit", "audit", _content(b"caf\xe9 \xff\xfe news\n"), 0),
-        _c("utf16-bom-audit", "audit", _content("\ufeffnews".encode("utf-16")), 0),
-        _c("crlf-page-audit", "audit", _content(b"line\r\n" * 1000), 0),
-        _c("one-long-line-audit", "audit", _content(b"x" * (3 << 20)), 0),
-        _c(
+        case_row("zero-byte-manifest", "manifest", _zero_byte, 0),
+        case_row("zero-byte-roundtrip", "roundtrip", _zero_byte, 0),
+        case_row("binary-nul-audit", "audit", _content(b"\x00\x01\x02" * 1000), 0),
+        case_row("random-bytes-audit", "audit", _content(bytes(range(256)) * 256), 0),
+        case_row("invalid-utf8-audit", "audit", _content(b"caf\xe9 \xff\xfe news\n"), 0),
+        case_row("utf16-bom-audit", "audit", _content("\ufeffnews".encode("utf-16")), 0),
+        case_row("crlf-page-audit", "audit", _content(b"line\r\n" * 1000), 0),
+        case_row("one-long-line-audit", "audit", _content(b"x" * (3 << 20)), 0),
+        case_row(
             "unreadable-file-verify",
             "verify",
             _unreadable("file"),
@@ -405,9 +381,11 @@ def _cases() -> list[Case]:
             "unreadable",
             as_nobody=True,
         ),
-        _c("unreadable-file-audit", "audit", _unreadable("file"), 1, "unreadable", as_nobody=True),
-        _c("unreadable-dir-audit", "audit", _unreadable("dir"), 3, as_nobody=True),
-        _c(
+        case_row(
+            "unreadable-file-audit", "audit", _unreadable("file"), 1, "unreadable", as_nobody=True
+        ),
+        case_row("unreadable-dir-audit", "audit", _unreadable("dir"), 3, as_nobody=True),
+        case_row(
             "file-became-dir",
             "verify",
             b.then_manifest(b.named(["x.txt"]), _file_to_dir),
@@ -415,7 +393,7 @@ def _cases() -> list[Case]:
             "missing",
             "unlisted",
         ),
-        _c(
+        case_row(
             "all-changes-together",
             "verify",
             b.then_manifest(b.named(["a", "b", "c"]), _many_changes),
@@ -426,25 +404,27 @@ def _cases() -> list[Case]:
             "unlisted",
         ),
     ]
-    cases += _manifest_cases()
+    cases += manifest_cases()
     cases += [
-        _c("output-is-directory", "cli", _output_dir, 3),
-        _c("output-is-symlink-outside", "manifest", _symlinked_output("output"), 0),
-        _c("lock-is-symlink-outside", "manifest", _symlinked_output("lock"), 3),
-        _c("empty-folder-roundtrip", "roundtrip", b.named([]), 0),
-        _c(
+        case_row("output-is-directory", "cli", _output_dir, 3),
+        case_row("output-is-symlink-outside", "manifest", _symlinked_output("output"), 0),
+        case_row("lock-is-symlink-outside", "manifest", _symlinked_output("lock"), 3),
+        case_row("empty-folder-roundtrip", "roundtrip", b.named([]), 0),
+        case_row(
             "duplicate-hash-audit",
             "audit",
             b.named(["000_0123456789abcdef.txt", "001_0123456789abcdef.txt"]),
             1,
             "duplicate-hash",
         ),
-        _c("output-locked", "manifest", _hold_lock, 3),
-        _c("stale-lock-dead-pid", "manifest", _stale(b"99999999", 0), 0),
-        _c("stale-lock-empty", "manifest", _stale(b"", 0), 0),
-        _c("stale-temp-files", "manifest", _stale(None, 3), 0),
-        _c("output-inside-folder", "cli", _argv("manifest", "{root}", "-o", "{root}/m.json"), 2),
-        _c(
+        case_row("output-locked", "manifest", _hold_lock, 3),
+        case_row("stale-lock-dead-pid", "manifest", _stale(b"99999999", 0), 0),
+        case_row("stale-lock-empty", "manifest", _stale(b"", 0), 0),
+        case_row("stale-temp-files", "manifest", _stale(None, 3), 0),
+        case_row(
+            "output-inside-folder", "cli", _argv("manifest", "{root}", "-o", "{root}/m.json"), 2
+        ),
+        case_row(
             "dir-replaced-by-symlink",
             "verify",
             b.then_manifest(_subdir, _dir_to_link),
@@ -452,136 +432,15 @@ def _cases() -> list[Case]:
             "missing",
             "special-file",
         ),
-        _c("jobs-zero", "cli", _argv("audit", "{root}", "--jobs", "0"), 2),
-        _c("unknown-scheme", "cli", _argv("audit", "{root}", "--name-scheme", "rot13:content"), 2),
-        _c("audit-missing-folder", "cli", _argv("audit", "{case}/nope"), 3),
-        _c("audit-folder-is-file", "cli", _argv("audit", "{case}/file.txt"), 3),
-        _c("verify-missing-manifest", "cli", _argv("verify", "{case}/nope.json"), 2),
+        case_row("jobs-zero", "cli", _argv("audit", "{root}", "--jobs", "0"), 2),
+        case_row(
+            "unknown-scheme", "cli", _argv("audit", "{root}", "--name-scheme", "rot13:content"), 2
+        ),
+        case_row("audit-missing-folder", "cli", _argv("audit", "{case}/nope"), 3),
+        case_row("audit-folder-is-file", "cli", _argv("audit", "{case}/file.txt"), 3),
+        case_row("verify-missing-manifest", "cli", _argv("verify", "{case}/nope.json"), 2),
     ]
     return cases
-
-
-def _truncate(fraction: float) -> Callable[[bytes], bytes]:
-    return lambda data: data[: int(len(data) * fraction)]
-
-
-def _fifo_manifest(case: Path) -> Setup:
-    setup = b.standard(case)
-    assert setup.manifest is not None
-    setup.manifest.unlink()
-    os.mkfifo(setup.manifest)
-    return setup
-
-
-def _device_manifest(case: Path) -> Setup:
-    setup = b.standard(case)
-    assert setup.manifest is not None
-    setup.manifest.unlink()
-    reason = b.make_special(case, "device-zero", setup.manifest)
-    setup.skip = reason if isinstance(reason, str) else None
-    return setup
-
-
-def _dir_manifest(case: Path) -> Setup:
-    setup = b.standard(case)
-    assert setup.manifest is not None
-    setup.manifest.unlink()
-    setup.manifest.mkdir()
-    return setup
-
-
-def _first(key: str, value: object) -> Callable[[dict[str, Any]], None]:
-    return lambda d: d["files"][0].__setitem__(key, value)
-
-
-def _manifest_cases() -> list[Case]:
-    v = "verify"
-    return [
-        _c("manifest-empty", v, b.raw(lambda _: b""), 2),
-        _c("manifest-truncated-half", v, b.raw(_truncate(0.5)), 2),
-        _c("manifest-truncated-1-byte", v, b.raw(lambda d: d[:1]), 2),
-        _c("manifest-truncated-end", v, b.raw(lambda d: d[:-2]), 2),
-        _c("manifest-bom", v, b.raw(lambda d: b"\xef\xbb\xbf" + d), 2),
-        _c("manifest-crlf", v, b.raw(lambda d: d.replace(b"\n", b"\r\n")), 0),
-        _c("manifest-utf16", v, b.raw(lambda d: d.decode().encode("utf-16")), 2),
-        _c("manifest-latin1", v, b.raw(lambda d: d.replace(b'"folder": "', b'"folder": "\xe9')), 2),
-        _c("manifest-not-json", v, b.raw(lambda _: b"hello world\n"), 2),
-        _c("manifest-array", v, b.raw(lambda _: b"[]"), 2),
-        _c("manifest-null", v, b.raw(lambda _: b"null"), 2),
-        _c("manifest-nul-bytes", v, b.raw(lambda d: d[:20] + b"\x00" * 8 + d[20:]), 2),
-        _c("manifest-deep-nesting", v, b.raw(lambda _: b"[" * 200_000), 2),
-        _c(
-            "manifest-huge-int",
-            v,
-            b.raw(lambda d: d.replace(b'"file_count": 3', b'"file_count": ' + b"9" * 5000)),
-            2,
-        ),
-        _c(
-            "manifest-duplicate-keys",
-            v,
-            b.raw(lambda d: d.replace(b'"files": [', b'"files": [], "files": [', 1)),
-            2,
-        ),
-        _c("manifest-version-2", v, b.edited(lambda d: d.__setitem__("manifest_version", 2)), 2),
-        _c(
-            "manifest-version-string",
-            v,
-            b.edited(lambda d: d.__setitem__("manifest_version", "1")),
-            2,
-        ),
-        _c("manifest-version-missing", v, b.edited(lambda d: d.pop("manifest_version")), 2),
-        _c("manifest-unknown-field", v, b.edited(lambda d: d.__setitem__("extra", 1)), 2),
-        _c("manifest-files-not-list", v, b.edited(lambda d: d.__setitem__("files", {})), 2),
-        _c("manifest-record-not-object", v, b.edited(lambda d: d["files"].append("x")), 2),
-        _c("manifest-sha-missing", v, b.edited(lambda d: d["files"][0].pop("sha256")), 2),
-        _c(
-            "manifest-sha-upper",
-            v,
-            b.edited(lambda d: _first("sha256", d["files"][0]["sha256"].upper())(d)),
-            2,
-        ),
-        _c("manifest-size-negative", v, b.edited(_first("size", -1)), 2),
-        _c("manifest-size-nan", v, b.edited(_first("size", float("nan"))), 2),
-        _c("manifest-status-unknown", v, b.edited(_first("status", "fine")), 2),
-        _c("manifest-problem-malformed", v, b.edited(_first("problems", [{"code": 1}])), 2),
-        _c("manifest-path-int", v, b.edited(_first("path", 7)), 2),
-        _c(
-            "manifest-duplicate-path",
-            v,
-            b.edited(lambda d: d["files"].append(dict(d["files"][0]))),
-            2,
-        ),
-        _c(
-            "manifest-count-mismatch",
-            v,
-            b.edited(lambda d: d.__setitem__("file_count", 2), recount=False),
-            2,
-        ),
-        _c(
-            "manifest-bytes-mismatch",
-            v,
-            b.edited(lambda d: d.__setitem__("total_bytes", 1), recount=False),
-            2,
-        ),
-        _c("manifest-record-removed", v, b.edited(lambda d: d["files"].pop()), 1, "unlisted"),
-        _c("manifest-unsorted", v, b.edited(lambda d: d["files"].reverse()), 0),
-        _c("manifest-padded-1mb", v, b.raw(lambda d: d + b" " * (1 << 20)), 0),
-        _c(
-            "manifest-other-extractor",
-            v,
-            b.edited(lambda d: d.__setitem__("extractor_version", "old")),
-            0,
-        ),
-        _c("manifest-is-directory", v, _dir_manifest, 2),
-        _c("manifest-is-fifo", v, _fifo_manifest, 2),
-        _c("manifest-is-device", v, _device_manifest, 2),
-        _c("folder-absolute", v, b.folder_field("/etc"), 2),
-        _c("folder-root", v, b.folder_field("/"), 2),
-        _c("folder-tilde", v, b.folder_field("~"), 2),
-        _c("folder-nul", v, b.folder_field("../root\x00"), 2),
-        _c("folder-drive", v, b.folder_field("C:\\data"), 2),
-        _c("folder-missing", v, b.folder_field("../nowhere"), 3),
-    ]
 
 
 CASES: list[Case] = _cases()
