@@ -167,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         "--profile",
         choices=sorted(PROFILES),
         default=os.environ.get("HYPOTHESIS_PROFILE", "push"),
-        help="push (quick), nightly or benchmark (10,000 examples each, 200 kill trials)",
+        help="push (quick), nightly (10,000 examples each, 200 kill trials) or benchmark (500)",
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     options = parser.parse_args(argv)
