@@ -38,15 +38,19 @@ for _name, _profile in PROFILES.items():
     )
 
 
+_active = ["push"]
+
+
 def load_profile(name: str | None) -> Profile:
     """Activate profile ``name`` (default ``push``) and return its numbers."""
     name = name or "push"
     if name not in PROFILES:
         raise SystemExit(f"unknown HYPOTHESIS_PROFILE {name!r}; use one of {sorted(PROFILES)}")
     settings.load_profile(name)
+    _active[0] = name
     return PROFILES[name]
 
 
 def current() -> Profile:
     """The numbers of the active profile."""
-    return PROFILES.get(settings._current_profile or "push", PROFILES["push"])  # type: ignore[attr-defined]
+    return PROFILES[_active[0]]
