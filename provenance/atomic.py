@@ -1,68 +1,80 @@
 """Atomic, locked writes: a result is the old file or the new one, never half of either.
 
-A writer takes ``<target>.lock`` with ``O_CREAT|O_EXCL`` (exactly one of two concurrent
-writers wins), writes ``.<name>.tmp-<pid>`` in the same folder, fsyncs it, renames it over
-the target and fsyncs the folder. Temp files left by a killed writer are removed by the
-next writer once their process is gone.
+A writer creates ``<target>.lock`` and takes an exclusive, non-blocking ``flock`` on it
+(exactly one of two concurrent writers wins; the other is told at once), writes
+``.<name>.tmp-<pid>`` in the same folder, fsyncs it, renames it over the target and fsyncs
+the folder. The kernel drops a ``flock`` when its holder dies, so a writer killed at any
+point (even between creating the lock and writing its pid into it, which left an empty
+lock that looked held with a plain ``O_CREAT|O_EXCL`` lock) never blocks the next one.
+Only the lock holder writes temp files, so the next writer removes any it finds.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
 from collections.abc import Iterator
 
 from provenance.errors import LockedError, OutputError
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _clean_stale(folder: str, name: str) -> None:
+    # Called with the lock held: any temp file of this target belongs to a dead writer.
     prefix = f".{name}.tmp-"
     with contextlib.suppress(OSError), os.scandir(folder) as it:
         for item in it:
             if item.name.startswith(prefix):
-                pid = item.name[len(prefix) :]
-                if not pid.isdigit() or not _alive(int(pid)):
-                    with contextlib.suppress(OSError):
-                        os.unlink(item.path)
+                with contextlib.suppress(OSError):
+                    os.unlink(item.path)
+
+
+def _open_lock(lock: str) -> int:
+    """Open and ``flock`` the lock file; retry if it was replaced while we waited."""
+    while True:
+        fd = os.open(lock, os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise
+        try:
+            same = os.path.samestat(os.fstat(fd), os.stat(lock, follow_symlinks=False))
+        except FileNotFoundError:
+            same = False
+        if same:
+            return fd
+        # The previous holder removed the file between our open and our flock: the lock
+        # we hold guards nothing, so take the new file instead.
+        os.close(fd)
 
 
 @contextlib.contextmanager
 def _lock(target: str) -> Iterator[None]:
     lock = target + ".lock"
     try:
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-    except FileExistsError:
-        holder = ""
-        with contextlib.suppress(OSError, ValueError), open(lock, encoding="ascii") as f:
-            holder = f.read().strip()
-        if holder.isdigit() and not _alive(int(holder)):
-            # A writer killed mid-write leaves its lock; its process is gone, so take over.
-            os.unlink(lock)
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        else:
-            raise LockedError(
-                "another provenance process is writing this file",
-                where=target,
-                hint=f"wait for it, or remove {lock} if no such process runs",
-            ) from None
+        fd = _open_lock(lock)
+    except BlockingIOError:
+        raise LockedError(
+            "another provenance process is writing this file",
+            where=target,
+            hint="wait for it to finish and run again",
+        ) from None
+    except OSError as e:
+        raise OutputError(f"cannot create lock file: {e.strerror}", where=lock) from e
     try:
-        os.write(fd, str(os.getpid()).encode())
-        os.close(fd)
+        # The pid only helps a person who finds the file; the flock is the lock itself,
+        # so a full disk that refuses these few bytes must not stop the write.
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
         yield
     finally:
+        # Unlink while still holding the lock, so no other writer can be inside it.
         with contextlib.suppress(OSError):
             os.unlink(lock)
+        os.close(fd)
 
 
 def write_atomic(target: str, data: bytes) -> None:
@@ -77,7 +89,7 @@ def write_atomic(target: str, data: bytes) -> None:
         _clean_stale(folder, name)
         tmp = os.path.join(folder, f".{name}.tmp-{os.getpid()}")
         try:
-            fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC, 0o644)
             try:
                 view = memoryview(data)
                 while view:

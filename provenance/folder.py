@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from provenance.errors import CheckError, UnsafePathError
+from provenance.errors import CheckError, InputError, UnsafePathError
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ def walk(root: str) -> list[Entry]:
             with os.scandir(os.path.join(root, rel) if rel else root) as it:
                 for item in it:
                     sub = f"{rel}/{item.name}" if rel else item.name
+                    _check_utf8(root, sub)
                     mode = item.stat(follow_symlinks=False).st_mode
                     if stat.S_ISDIR(mode):
                         stack.append(sub)
@@ -63,16 +64,55 @@ def walk(root: str) -> list[Entry]:
     return found
 
 
+def _check_utf8(root: str, path: str) -> None:
+    # os.scandir hands back bytes that are not UTF-8 as lone surrogates, which JSON cannot
+    # carry and a report cannot print: such a name is refused here, once, with its bytes.
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = os.fsencode(path)
+        raise InputError(
+            f"file name is not valid UTF-8: {raw!r}",
+            where=root,
+            hint="rename it to UTF-8 (e.g. with convmv); such a name cannot be listed",
+        ) from None
+
+
+def _drive(path: str) -> bool:
+    return len(path) > 1 and path[1] == ":" and path[0].isascii() and path[0].isalpha()
+
+
 def safe_relpath(path: str) -> str:
     """Return ``path`` if it is a plain relative POSIX path inside its root; else raise."""
     if not path or "\x00" in path:
         raise UnsafePathError("empty path or NUL byte in path", where=repr(path))
-    if "\\" in path or path.startswith(("/", "~")) or (len(path) > 1 and path[1] == ":"):
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UnsafePathError(
+            "path is not valid Unicode (lone surrogate)", where=repr(path)
+        ) from None
+    if "\\" in path or path.startswith(("/", "~")) or _drive(path):
         raise UnsafePathError("absolute or non-POSIX path refused", where=repr(path))
     parts = PurePosixPath(path).parts
     if any(part in ("..", ".", "") for part in parts) or path != "/".join(parts):
         raise UnsafePathError("path escapes or is not normalised", where=repr(path))
     return path
+
+
+def safe_folder(folder: str) -> str:
+    """Return a manifest's ``folder`` if relative and plain (``..`` allowed); else raise."""
+    if not folder or "\x00" in folder or "\\" in folder or _drive(folder):
+        raise UnsafePathError("empty, NUL, drive or backslash in folder", where=repr(folder))
+    try:
+        folder.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UnsafePathError("folder is not valid Unicode", where=repr(folder)) from None
+    if folder.startswith(("/", "~")):
+        # build() always writes a path relative to the manifest; an absolute one would
+        # let a manifest send verify to walk any folder on the machine.
+        raise UnsafePathError("absolute folder refused", where=repr(folder))
+    return folder
 
 
 def nfc(path: str) -> str:

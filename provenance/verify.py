@@ -60,11 +60,12 @@ def _moves(missing: dict[str, FileRecord], unlisted: dict[str, str]) -> list[Fin
         if not candidates:
             continue
         same = [c for c in candidates if folders.nfc(c) == folders.nfc(path)]
+        renamed = bool(same)  # before the pop below empties a one-element list
         new = (same or candidates).pop(0)
-        if same:
+        if renamed:
             candidates.remove(new)
-        code = "normalisation-rename" if same else "moved"
-        what = "name differs only in Unicode normalisation" if same else f"moved to {new}"
+        code = "normalisation-rename" if renamed else "moved"
+        what = "name differs only in Unicode normalisation" if renamed else f"moved to {new}"
         found.append(_finding(code, path, what, other_path=new, expected=record.sha256))
         del unlisted[new]
     for f in found:
