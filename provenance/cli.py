@@ -204,6 +204,7 @@ def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
 
         scheme = check_scheme(options.name_scheme) if options.name_scheme else None
         assert options.output is not None
+        manifests.check_output(options.folder, options.output)
         with bar("manifest", enabled=options.progress, color=options.color) as tick:
             built = manifests.build(
                 options.folder,

@@ -51,15 +51,8 @@ def read_folder(
     return read_records(root, entries, declared=name_scheme, jobs=jobs, on_progress=on_progress)
 
 
-def build(
-    root: str,
-    output: str,
-    *,
-    name_scheme: str | None = None,
-    jobs: int = 1,
-    on_progress: OnProgress | None = None,
-) -> Manifest:
-    """The manifest of ``root`` as it would be written to ``output``."""
+def check_output(root: str, output: str) -> None:
+    """Refuse to write a manifest inside the folder it describes."""
     top, out = os.path.realpath(root), os.path.realpath(output)
     if os.path.commonpath([top, out]) == top:
         # A manifest inside its own folder lists itself (and its lock and temp files) on
@@ -69,6 +62,17 @@ def build(
             where=root,
             hint="write it outside the folder, e.g. manifests/NAME.json",
         )
+
+
+def build(
+    root: str,
+    output: str,
+    *,
+    name_scheme: str | None = None,
+    jobs: int = 1,
+    on_progress: OnProgress | None = None,
+) -> Manifest:
+    """The manifest of ``root`` as it would be written to ``output``."""
     records = read_folder(root, name_scheme=name_scheme, jobs=jobs, on_progress=on_progress)
     rel = os.path.relpath(os.path.abspath(root), os.path.dirname(os.path.abspath(output)))
     return Manifest(

@@ -87,11 +87,12 @@ def test_audit_paths_are_from_the_repository_root(run_cli: RunCli, tmp_path: Pat
 def test_current_folder_gives_plain_paths(
     run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "bad name.txt").write_text("x")
-    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "bad name.txt").write_text("x")
+    monkeypatch.chdir(tmp_path / "pages")
     audit = run_cli("audit", ".", "--format", "github")
     # bad-name, missing-timestamp and missing-url: every annotation on the plain path
     files = {parse(line)[1]["file"] for line in audit.out.splitlines()}
     assert files == {"bad name.txt"}
-    manifest = run_cli("manifest", ".", "-o", tmp_path / "m" / "x.json", "--format", "sarif")
+    manifest = run_cli("manifest", ".", "-o", "../m/x.json", "--format", "sarif")
     assert '"uri": "bad%20name.txt"' in manifest.out

@@ -10,7 +10,9 @@ import pytest
 
 from .eco_support import Described, RunCli
 
-AWKWARD = ["back\\slash.txt", "new\nline.txt", "carriage\rreturn.txt", "space and ü.txt", "%.txt"]
+# A backslash is refused in names (it would read as a Windows path separator in a manifest),
+# so the escaping that sha256sum needs is exercised by line breaks.
+AWKWARD = ["new\nline.txt", "carriage\rreturn.txt", "space and ü.txt", "%.txt"]
 needs_sha256sum = pytest.mark.skipif(shutil.which("sha256sum") is None, reason="no sha256sum")
 
 
