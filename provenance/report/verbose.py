@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from provenance.models import Evidence, FileRecord
-from provenance.report.text import TextReporter
+from provenance.report.text import TextReporter, safe
 
 FIELDS = ("published", "captured", "original_url", "mirror_url", "title", "publisher")
 
@@ -19,7 +19,7 @@ def _evidence(claim: Evidence) -> str:
 
 def explain(record: FileRecord) -> list[str]:
     """The lines that explain one record's values."""
-    lines = [f"{record.path}  ({record.size} bytes, {record.status}, sha256 {record.sha256})"]
+    lines = [f"{safe(record.path)}  ({record.size} bytes, {record.status}, sha256 {record.sha256})"]
     if record.name is None:
         lines.append("  name: not a hashed name")
     else:
@@ -33,10 +33,10 @@ def explain(record: FileRecord) -> list[str]:
         if claim is None:
             lines.append(f"  {name}: -  (not found)")
         else:
-            lines.append(f"  {name}: {claim.value}  <- {_evidence(claim)}")
+            lines.append(f"  {name}: {safe(claim.value)}  <- {_evidence(claim)}")
     for c in record.candidates:
-        lines.append(f"  candidate {c.field}: {c.value}  <- {_evidence(c)} (not picked)")
-    lines += [f"  {p.severity.upper():7} {p.code}: {p.message}" for p in record.problems]
+        lines.append(f"  candidate {c.field}: {safe(c.value)}  <- {_evidence(c)} (not picked)")
+    lines += [f"  {p.severity.upper():7} {p.code}: {safe(p.message)}" for p in record.problems]
     return lines
 
 

@@ -149,3 +149,12 @@ def test_committed_seeds_manifest_verifies(run_cli: Callable[..., Run]) -> None:
 
     result = run_cli("verify", ROOT / "manifests" / "seeds.json")
     assert result.code == 0, result.out + result.err
+
+
+def test_text_output_cannot_forge_lines(tmp_path: Path, run_cli: Callable[..., Run]) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "x\nOK\x1b[32m.txt").write_text("page")
+    result = run_cli("audit", folder)
+    assert "\nOK" not in result.out and "\x1b" not in result.out
+    assert "x\\x0aOK\\x1b[32m.txt" in result.out
