@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from provenance.models import FileRecord, VerifyReport
 
-
 # C0 and C1 controls and DEL: a file name or page text holding "\nOK" or an ANSI escape
 # must not forge lines or colours in a terminal or a CI log.
 _CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
