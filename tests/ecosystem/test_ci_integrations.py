@@ -18,11 +18,11 @@ from pre_commit.clientlib import load_config, load_manifest
 from .eco_support import Described
 
 ROOT = Path(__file__).resolve().parents[2]
-DOC = ROOT / "docs" / "ci.md"
+DOC = ROOT / "README.md"
 
 
 def yaml_blocks(tmp_path: Path) -> dict[str, list[Path]]:
-    """The YAML examples of docs/ci.md, written out and grouped by what reads them."""
+    """The YAML examples of the README, written out and grouped by what reads them."""
     groups: dict[str, list[Path]] = {"workflow": [], "gitlab": [], "pre-commit": []}
     for n, block in enumerate(re.findall(r"```yaml\n(.*?)```", DOC.read_text(), re.S)):
         doc = yaml.safe_load(block)
@@ -66,7 +66,7 @@ def test_action_inputs_are_documented() -> None:
     action = yaml.safe_load((ROOT / "action.yml").read_text())
     text = DOC.read_text()
     for name in action["inputs"]:
-        assert f"`{name}`" in text, f"input {name} is not in docs/ci.md"
+        assert f"`{name}`" in text, f"input {name} is not in the README"
 
 
 def _run_action(described: Described, tmp_path: Path, **inputs: str) -> tuple[int, str, str]:

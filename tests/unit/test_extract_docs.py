@@ -1,4 +1,4 @@
-"""docs/extraction.md names every rule the extractors actually use."""
+"""The README names every rule the extractors actually use."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from provenance.extract import extract_file
 from provenance.extract.resolver import RULE_PRIORITY
 
 ROOT = Path(__file__).parents[2]
-DOCS = (ROOT / "docs" / "extraction.md").read_text(encoding="utf-8")
+DOCS = (ROOT / "README.md").read_text(encoding="utf-8")
 INPUTS = sorted((ROOT / "tests").glob("cases/extract/*/page.txt")) + sorted(
     (ROOT / "tests" / "data").rglob("*.txt")
 )
