@@ -17,3 +17,14 @@ class Run:
     code: int
     out: str
     err: str
+
+
+def missing_tool(reason: str) -> None:
+    """Skip for want of a tool, or fail where CI promised it (PROVENANCE_REQUIRE_TOOLS=1)."""
+    import os
+
+    import pytest
+
+    if os.environ.get("PROVENANCE_REQUIRE_TOOLS") == "1":
+        pytest.fail(f"{reason} (required here: PROVENANCE_REQUIRE_TOOLS=1)")
+    pytest.skip(reason)

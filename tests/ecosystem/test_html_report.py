@@ -81,11 +81,13 @@ def test_report_of_a_broken_manifest_is_one_line(run_cli: RunCli, tmp_path: Path
     assert not (tmp_path / "r.html").exists()
 
 
-@pytest.mark.skipif(
-    chromium() is None,
-    reason="no Chromium: run tests/ecosystem/setup_chromium.sh or set PROVENANCE_CHROMIUM",
-)
 def test_page_renders_in_headless_chromium(page: Path, tmp_path: Path) -> None:
+    if chromium() is None:
+        from testkit import missing_tool
+
+        missing_tool(
+            "no Chromium: run tests/ecosystem/setup_chromium.sh or set PROVENANCE_CHROMIUM"
+        )
     dom = browse(page, tmp_path / "profile", "--dump-dom", fragment="#sort=published:desc")
     assert 'data-rendered="true"' in dom
     rows = re.findall(r'<tr data-path="([^"]*)"', dom)

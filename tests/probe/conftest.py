@@ -105,7 +105,9 @@ def pywb_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
     """A pywb 'web' collection holding the test WARC, served on loopback; yields (base, root)."""
     wayback = find_wayback()
     if wayback is None:
-        pytest.skip(
+        from testkit import missing_tool
+
+        missing_tool(
             "pywb not found: set PROVENANCE_PYWB to its 'wayback' script "
             "(tests/probe/setup_pywb.sh installs one) or put it on PATH"
         )
