@@ -90,7 +90,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     v.add_argument("--deep", action="store_true", help="re-extract metadata of unchanged files too")
     v.add_argument("--strict", action="store_true", help="recorded error problems fail too")
+    v.add_argument(
+        "--fast", action="store_true", help="check names and sizes only; no file is read"
+    )
+    v.add_argument(
+        "--shard",
+        metavar="K/N",
+        default=os.environ.get("PROVENANCE_SHARD") or None,
+        help="check only shard K of N (by a hash of each path; env PROVENANCE_SHARD)",
+    )
     common(v)
+
+    mr = sub.add_parser(
+        "merge-reports", help="join the JSON reports of 'verify --shard K/N' jobs into one verdict"
+    )
+    mr.add_argument("reports", nargs="+", help="verify reports written with --format json")
+    common(mr)
 
     return parser
 
@@ -126,6 +141,15 @@ def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
 
         scheme = check_scheme(options.name_scheme) if options.name_scheme else None
         assert options.output is not None
+        if options.format == "text":  # no records to report: write them straight from JSON
+            done = manifests.write_folder(
+                options.folder, options.output, name_scheme=scheme, jobs=options.jobs
+            )
+            print(
+                f"wrote {options.output}: {done.file_count} files, {done.total_bytes} bytes, "
+                f"{done.errors} problems"
+            )
+            return EXIT_OK
         built = manifests.build(
             options.folder, options.output, name_scheme=scheme, jobs=options.jobs
         )
@@ -159,9 +183,25 @@ def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
                 f"no manifests given and none in {DEFAULT_MANIFESTS}/",
                 hint="pass manifest files or run 'provenance manifest' first",
             )
+        from provenance.merge import Shard
+
+        shard = getattr(ns, "shard", None)
         report = verify_manifests(
-            paths, VerifyOptions(deep=options.deep, strict=options.strict, jobs=options.jobs)
+            paths,
+            VerifyOptions(
+                deep=options.deep,
+                strict=options.strict,
+                jobs=options.jobs,
+                fast=bool(getattr(ns, "fast", False)),
+                shard=Shard.parse(shard) if shard else None,
+            ),
         )
+        sys.stdout.write(reporter.verify(report))
+        return EXIT_OK if report.ok else EXIT_FINDINGS
+    if options.command == "merge-reports":
+        from provenance.merge import merge_files
+
+        report = merge_files(list(getattr(ns, "reports", [])))
         sys.stdout.write(reporter.verify(report))
         return EXIT_OK if report.ok else EXIT_FINDINGS
     raise UsageError(f"unknown command {options.command!r}")

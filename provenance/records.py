@@ -6,15 +6,21 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
-from provenance import names
+import orjson
+
+from provenance import names, schemas
 from provenance.extract import Extraction, extract_file
 from provenance.folder import Entry
 from provenance.hashing import Digest, digest_file
-from provenance.models import FileRecord, FileStatus, Problem
+from provenance.models import FileRecord, FileStatus, NameClaim, Problem
 
+RECORD_SCHEMA = "record.schema.json"
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+PARALLEL_ITEMS = 64  # fewer small files than this are read here: a pool costs ~30 ms
+PARALLEL_BYTES = 32 << 20
+MAX_CHUNK = 1024
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -93,13 +99,26 @@ def with_folder_problems(records: Iterable[FileRecord]) -> list[FileRecord]:
     ]
 
 
-def parallel_map(func: Callable[[T], R], items: Sequence[T], *, jobs: int) -> list[R]:
-    """Map in worker processes when it pays (many items, several cores), else in order here."""
-    if jobs <= 1 or len(items) < 64:
+def _apply(func: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
+    return [func(item) for item in chunk]
+
+
+def parallel_map(
+    func: Callable[[T], R], items: Sequence[T], *, jobs: int, weight: int | None = None
+) -> list[R]:
+    """Map in worker processes when it pays (enough work, several cores), else in order here.
+
+    Work is sent in chunks so that 20,000 small files cost a few dozen messages, not
+    20,000; a handful of large files (``weight`` = their bytes) still go one a task so
+    that every core gets one. Results come back in the order of ``items``.
+    """
+    heavy = weight is not None and weight >= PARALLEL_BYTES
+    if jobs <= 1 or not items or (len(items) < PARALLEL_ITEMS and not heavy):
         return [func(item) for item in items]
-    chunk = max(16, len(items) // (jobs * 8))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(func, items, chunksize=chunk))
+    size = max(1, min(MAX_CHUNK, len(items) // (jobs * 4)))
+    chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
+        return [r for part in pool.map(partial(_apply, func), chunks) for r in part]
 
 
 def read_records(
@@ -107,7 +126,80 @@ def read_records(
 ) -> list[FileRecord]:
     """Read every entry (in parallel when worth it) and add folder-wide problems."""
     func = partial(read_record, root, declared=declared)
-    return with_folder_problems(parallel_map(func, entries, jobs=jobs))
+    return with_folder_problems(
+        parallel_map(func, entries, jobs=jobs, weight=_weight(root, entries))
+    )
+
+
+def _weight(root: str, entries: Sequence[Entry]) -> int | None:
+    """Bytes below a few files (a few large files deserve a pool); None for many files."""
+    if len(entries) >= PARALLEL_ITEMS:
+        return None
+    total = 0
+    for entry in entries:
+        try:
+            total += os.lstat(os.path.join(root, entry.path)).st_size
+        except OSError:
+            continue
+    return total
+
+
+class Encoded(NamedTuple):
+    """A record as its JSON bytes, with what the folder-wide checks need beside it."""
+
+    path: str
+    size: int
+    claim: tuple[int, str, str, str] | None  # the name's sequence, as written, hash, extension
+    json: bytes
+    errors: int  # problems of severity error
+    invalid: str | None  # the first schema violation, if any
+
+
+def encode_record(root: str, entry: Entry, *, declared: str | None) -> Encoded:
+    """Read, extract and schema-check one entry in a worker; only bytes travel back."""
+    record = read_record(root, entry, declared=declared)
+    doc = orjson.loads(record.model_dump_json())
+    invalid = schemas.validator(RECORD_SCHEMA)(doc)
+    return Encoded(
+        path=record.path,
+        size=record.size,
+        claim=_claim(record.name),
+        json=orjson.dumps(doc),
+        errors=sum(1 for p in record.problems if p.severity == "error"),
+        invalid=invalid[0] if invalid else None,
+    )
+
+
+def _claim(name: NameClaim | None) -> tuple[int, str, str, str] | None:
+    return None if name is None else (name.sequence, name.sequence_text, name.hash, name.extension)
+
+
+def encode_records(
+    root: str, entries: Sequence[Entry], *, declared: str | None, jobs: int
+) -> list[Encoded]:
+    """:func:`read_records` for writing: records as checked JSON bytes, folder problems added.
+
+    Pickling 20,000 pydantic records back from the workers costs more than reading the
+    files; their JSON costs almost nothing, and the records need no other form to be written.
+    """
+    func = partial(encode_record, root, declared=declared)
+    done = parallel_map(func, entries, jobs=jobs, weight=_weight(root, entries))
+    claims = {
+        e.path: NameClaim.model_construct(
+            sequence=e.claim[0], sequence_text=e.claim[1], hash=e.claim[2], extension=e.claim[3]
+        )
+        for e in done
+        if e.claim is not None
+    }
+    extra = names.folder_problems(claims)
+    return [_add_problems(e, extra[e.path]) if e.path in extra else e for e in done]
+
+
+def _add_problems(encoded: Encoded, problems: Sequence[Problem]) -> Encoded:
+    doc = orjson.loads(encoded.json)
+    doc["problems"] += [p.model_dump(mode="json") for p in problems]
+    errors = sum(1 for p in problems if p.severity == "error")
+    return encoded._replace(json=orjson.dumps(doc), errors=encoded.errors + errors)
 
 
 def default_jobs() -> int:
