@@ -193,7 +193,7 @@ def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
                 strict=options.strict,
                 jobs=options.jobs,
                 fast=bool(getattr(ns, "fast", False)),
-                shard=Shard.parse(shard) if shard else None,
+                shard=None if shard is None else Shard.parse(shard),
             ),
         )
         sys.stdout.write(reporter.verify(report))

@@ -55,12 +55,12 @@ def _stream(fd: int, size_hint: int, *, keep: bool) -> Digest:
     head = b""
     tail = b""
     size = 0
-    # A page of 8 KB is read with one call of 8 KB + 1 (the +1 shows EOF at once) rather
-    # than into a fresh megabyte; large files go by CHUNK. Reads stop at EOF whatever the
-    # size said, so a file that grows or shrinks meanwhile is still hashed as read.
+    # A page of 8 KB is read with one call of 8 KB + 1 (the +1 shows EOF at once: a short
+    # read of a regular file is its end) rather than into a fresh megabyte; large files go
+    # by CHUNK. Reads stop at EOF whatever fstat said, so a file that grows or shrinks
+    # meanwhile is still hashed as read.
     want = min(CHUNK, size_hint + 1)
     while chunk := os.read(fd, want):
-        want = CHUNK
         h.update(chunk)
         size += len(chunk)
         if keep:
@@ -72,4 +72,7 @@ def _stream(fd: int, size_hint: int, *, keep: bool) -> Digest:
                 tail = rest[-TAIL:]
             elif rest:
                 tail = (tail + rest)[-TAIL:]
+        if len(chunk) < want:  # a short read of a regular file is its end: save a call
+            break
+        want = CHUNK
     return Digest(size=size, sha256=h.hexdigest(), head=head, tail=tail)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import NamedTuple, TypeVar
 
@@ -115,6 +114,8 @@ def parallel_map(
     heavy = weight is not None and weight >= PARALLEL_BYTES
     if jobs <= 1 or not items or (len(items) < PARALLEL_ITEMS and not heavy):
         return [func(item) for item in items]
+    from concurrent.futures import ProcessPoolExecutor  # 35 ms of imports, only when used
+
     size = max(1, min(MAX_CHUNK, len(items) // (jobs * 4)))
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:

@@ -24,7 +24,9 @@ def _record() -> dict[str, Any]:
     record["published"] = {**EVIDENCE, "value": "2021-08-25T10:00:00+08:00", "precision": "minute"}
     record["original_url"] = {**EVIDENCE, "value": "x", "normalized": "https://example.com/a?b=1"}
     record["title"] = {**EVIDENCE, "value": "标题"}
-    record["candidates"] = [{**EVIDENCE, "field": "published", "value": "2021", "precision": "year"}]
+    record["candidates"] = [
+        {**EVIDENCE, "field": "published", "value": "2021", "precision": "year"}
+    ]
     record["problems"] = [{"code": "missing-url", "severity": "warning", "message": "none"}]
     return record
 
@@ -113,8 +115,10 @@ def test_timestamp_and_url_strings_judged_alike(text: str) -> None:
 
 @settings(max_examples=100, deadline=None)
 @given(
-    st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?)?"
-                  r"(Z|[+-][0-9]{2}:[0-9]{2})?\Z")
+    st.from_regex(
+        r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?)?"
+        r"(Z|[+-][0-9]{2}:[0-9]{2})?\Z"
+    )
 )
 def test_date_like_strings_judged_alike(text: str) -> None:
     _agree(_set(_record(), "published.value", text), RECORD)
