@@ -49,6 +49,7 @@ class Case:
     cwd: Path | None = None
     before: Callable[[], None] | None = None
     times: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
     peaks: list[float] = field(default_factory=list)
     failed: str = ""
 
@@ -71,6 +72,7 @@ class Case:
         _, status, usage = os.wait4(proc.pid, 0)
         self.times.append(time.perf_counter() - start)
         self.peaks.append(usage.ru_maxrss / 1024)
+        self.cpus.append(usage.ru_utime + usage.ru_stime)
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0 and not self.failed:
             self.failed = f"exit {proc.returncode}: {err.decode(errors='replace').strip()[:200]}"
@@ -151,6 +153,7 @@ def rounds(cases: list[Case], count: int, env: dict[str, str]) -> None:
     for case in cases:  # one untimed warm-up each (imports compiled, caches filled)
         case.run(env)
         case.times.clear()
+        case.cpus.clear()
         case.peaks.clear()
     for _ in range(count):
         for case in cases:
@@ -383,6 +386,15 @@ def targets(c: dict[str, Case], large_bytes: int) -> list[Target]:
         Target("large files, 2 cores (GB/s)", gb / m("large-verify-2"), 2.2, "GB/s", True),
         Target("large files, 1 core (GB/s)", gb / m("large-verify-1"), 1.4, "GB/s", True),
         Target(
+            "large, 2 cores: verify -j2 / openssl x2",
+            m("large-verify-2") / m("openssl-2"),
+            1.0,
+            "x",
+        ),
+        Target(
+            "large, 1 core: verify -j1 / openssl", m("large-verify-1") / m("openssl-1"), 1.0, "x"
+        ),
+        Target(
             "large files, peak memory (MB)",
             max(peak("large-verify-2"), peak("large-manifest-2")),
             64,
@@ -407,19 +419,20 @@ def machine() -> list[str]:
         f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         f"nproc: {os.cpu_count()}  cpu: {model}",
         f"python: {platform.python_version()}  ({platform.platform()})",
+        f"load average: {' '.join(Path('/proc/loadavg').read_text().split()[:3])}",
     ]
 
 
 def table(cases: dict[str, Case]) -> list[str]:
     """Median and peak memory of every case."""
-    lines = [f"  {'case':<44} {'median s':>9} {'min s':>8} {'peak MB':>8}  runs"]
+    lines = [f"  {'case':<44} {'median s':>9} {'min s':>8} {'cpu s':>7} {'peak MB':>8}  runs"]
     for case in cases.values():
         if case.failed:
             lines.append(f"  {case.name:<44} FAILED ({case.failed})")
             continue
         lines.append(
             f"  {case.name:<44} {case.median:>9.3f} {min(case.times):>8.3f} "
-            f"{case.peak:>8.1f}  {len(case.times)}"
+            f"{statistics.median(case.cpus):>7.3f} {case.peak:>8.1f}  {len(case.times)}"
         )
     return lines
 
@@ -429,7 +442,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--profile", choices=sorted(PROFILES), default="default")
     parser.add_argument(
-        "--workdir", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "provenance-bench"
+        "--workdir",
+        type=Path,
+        default=ROOT / "benchmarks" / ".work",
+        help="where the corpora go (default: benchmarks/.work, git-ignored)",
     )
     parser.add_argument("--no-install", action="store_true", help="do not install reference tools")
     parser.add_argument("--rounds", type=int, help="timed runs per case (default: the profile's)")
@@ -476,6 +492,7 @@ def main(argv: list[str] | None = None) -> int:
     )  # type: ignore[arg-type]
     for title, make, count in groups:
         say(f"\n== {title}: preparing")
+        say("  " + machine()[-1])
         cases = make()
         rounds(list(cases.values()), count, env)
         results.update(cases)

@@ -43,9 +43,14 @@ class Listed:
 
     path: str
     size: int
-    sha256: str
+    digest: bytes  # the SHA-256, raw: half the memory of its hex for a million files
     errors: tuple[str, ...]  # "code: message" of each recorded problem of severity error
     compared: tuple[str | None, ...] | None  # values of COMPARED, kept only when re-extracting
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 in hex, as the manifest writes it."""
+        return self.digest.hex()
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,7 @@ def _listed(doc: dict[str, Any], compare: bool) -> Listed:
         else ()
     )
     compared = tuple(_value(doc[name]) for name in COMPARED) if compare else None
-    return Listed(doc["path"], doc["size"], doc["sha256"], errors, compared)
+    return Listed(doc["path"], doc["size"], bytes.fromhex(doc["sha256"]), errors, compared)
 
 
 def _value(field: Any) -> str | None:

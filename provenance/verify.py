@@ -35,29 +35,32 @@ class VerifyOptions:
     shard: Shard | None = None
 
 
-def _hash_one(root: str, entry: Entry) -> tuple[str, str | None, str]:
+def _hash_one(root: str, entry: Entry) -> tuple[bytes | int | None, str]:
+    # Only the raw digest travels back: a million results are held until compared.
     if entry.kind != "file":
-        return entry.path, None, f"{entry.kind} is not a regular file"
+        return None, f"{entry.kind} is not a regular file"
     try:
-        return entry.path, digest_file(os.path.join(root, entry.path), keep=False).sha256, ""
+        hexdigest = digest_file(os.path.join(root, entry.path), keep=False).sha256
     except OSError as e:
-        return entry.path, None, f"cannot read: {e.strerror or e}"
+        return None, f"cannot read: {e.strerror or e}"
+    return bytes.fromhex(hexdigest), ""
 
 
-def _size_one(root: str, entry: Entry) -> tuple[str, str | None, str]:
+def _size_one(root: str, entry: Entry) -> tuple[bytes | int | None, str]:
     if entry.kind != "file":
-        return entry.path, None, f"{entry.kind} is not a regular file"
+        return None, f"{entry.kind} is not a regular file"
     try:
         info = os.lstat(os.path.join(root, entry.path))
     except OSError as e:
-        return entry.path, None, f"cannot read: {e.strerror or e}"
+        return None, f"cannot read: {e.strerror or e}"
     if not stat.S_ISREG(info.st_mode):
-        return entry.path, None, str(NotRegularFileError("not a regular file"))
-    return entry.path, _size_text(info.st_size), ""
+        return None, str(NotRegularFileError("not a regular file"))
+    return info.st_size, ""
 
 
-def _size_text(size: int) -> str:
-    return f"{size} bytes"
+def _shown(value: bytes | int) -> str:
+    """A digest in hex, or a size (``--fast``) in bytes."""
+    return value.hex() if isinstance(value, bytes) else f"{value} bytes"
 
 
 def _finding(code: str, path: str, message: str, **kw: str | None) -> Finding:
@@ -67,14 +70,14 @@ def _finding(code: str, path: str, message: str, **kw: str | None) -> Finding:
     )
 
 
-def _moves(missing: dict[str, Listed], unlisted: dict[str, str]) -> list[Finding]:
+def _moves(missing: dict[str, Listed], unlisted: dict[str, bytes | int]) -> list[Finding]:
     """Pair missing and unlisted files with the same digest as moves (and pop them)."""
     found = []
-    by_digest: dict[str, list[str]] = {}
+    by_digest: dict[bytes | int, list[str]] = {}
     for path, digest in sorted(unlisted.items()):
         by_digest.setdefault(digest, []).append(path)
     for path, record in sorted(missing.items()):
-        candidates = by_digest.get(record.sha256)
+        candidates = by_digest.get(record.digest)
         if not candidates:
             continue
         same = [c for c in candidates if folders.nfc(c) == folders.nfc(path)]
@@ -123,26 +126,25 @@ def check(listing: Listing, root: str, options: VerifyOptions) -> list[Finding]:
     weight = None if options.fast else sum(f.size for f in files)
     observed = parallel_map(partial(read, root), entries, jobs=options.jobs, weight=weight)
     findings: list[Finding] = []
-    unlisted: dict[str, str] = {}
+    unlisted: dict[str, bytes | int] = {}
     reextract: list[tuple[Listed, Entry]] = []
-    by_path = {e.path: e for e in entries}
-    for path, digest, error in observed:
+    for entry, (seen, error) in zip(entries, observed, strict=True):
+        path = entry.path
         record = listed.pop(path, None)
-        expected = None
-        if record is not None:
-            expected = _size_text(record.size) if options.fast else record.sha256
-        if digest is None:
-            code = "unreadable" if by_path[path].kind == "file" else "special-file"
+        if seen is None:
+            code = "unreadable" if entry.kind == "file" else "special-file"
             findings.append(_finding(code, path, error))
         elif record is None:
-            unlisted[path] = digest
-        elif expected != digest:
+            unlisted[path] = seen
+        elif seen != (record.size if options.fast else record.digest):
             what = "size changed" if options.fast else "content changed"
-            findings.append(_finding("changed", path, what, expected=expected, found=digest))
+            expected = _shown(record.size if options.fast else record.digest)
+            findings.append(_finding("changed", path, what, expected=expected, found=_shown(seen)))
         elif not options.fast and (options.deep or listing.extractor_version != EXTRACTOR_VERSION):
-            reextract.append((record, by_path[path]))
+            reextract.append((record, entry))
         if options.strict and record is not None:
             findings += [_finding("recorded-problem", path, e) for e in record.errors]
+    del observed
     if not options.fast:
         findings += _moves(listed, unlisted)
     findings += [
@@ -150,7 +152,9 @@ def check(listing: Listing, root: str, options: VerifyOptions) -> list[Finding]:
         for p, r in listed.items()
     ]
     findings += [
-        _finding("unlisted", p, "not listed in the manifest", found=None if options.fast else d)
+        _finding(
+            "unlisted", p, "not listed in the manifest", found=None if options.fast else _shown(d)
+        )
         for p, d in unlisted.items()
     ]
     fresh = parallel_map(
