@@ -32,7 +32,7 @@ PROFILES = {
     "default": {
         "pages": 20_000,
         "large": (5, 200),
-        "rounds": 5,
+        "rounds": 3,
         "million": 0,
         "entries": 1_000_000,
     },
@@ -449,6 +449,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-install", action="store_true", help="do not install reference tools")
     parser.add_argument("--rounds", type=int, help="timed runs per case (default: the profile's)")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated groups to run: startup, pages, cold, large, million (default: all)",
+    )
     options = parser.parse_args(argv)
     profile = PROFILES[options.profile]
     count_rounds = options.rounds or int(profile["rounds"])  # type: ignore[call-overload]
@@ -462,35 +467,42 @@ def main(argv: list[str] | None = None) -> int:
     have = setup(not options.no_install)
     results: dict[str, Case] = {}
     groups: list[tuple[str, Callable[[], dict[str, Case]], int]] = [
-        ("CLI start-up", startup_cases, count_rounds * 2),
+        ("startup: CLI start-up", startup_cases, count_rounds * 2),
         (
-            f"{profile['pages']:,} pages, warm cache",
+            f"pages: {profile['pages']:,} pages, warm cache",
             lambda: pages_cases(work, profile["pages"], have),
             count_rounds,
         ),  # type: ignore[arg-type]
     ]
     if can_drop_caches():
         groups.append(
-            ("cold cache", lambda: cold_cases(work, profile["pages"]), max(3, count_rounds // 2))
+            (
+                "cold: cold cache",
+                lambda: cold_cases(work, profile["pages"]),
+                max(3, count_rounds // 2),
+            )
         )  # type: ignore[arg-type]
     else:
         say("skip: cannot empty the page cache here (needs root on Linux); no cold rows")
     n_large, mb_large = profile["large"]  # type: ignore[misc]
     groups.append(
         (
-            f"{n_large} files of {mb_large} MB, warm cache",
+            f"large: {n_large} files of {mb_large} MB, warm cache",
             lambda: large_cases(work, n_large, mb_large, have),
             count_rounds,
         )
     )
     groups.append(
         (
-            "a million entries",
+            "million: a million entries",
             lambda: million_cases(work, profile["entries"], profile["million"]),
             1,
         )
     )  # type: ignore[arg-type]
+    chosen = {g.strip() for g in options.only.split(",") if g.strip()}
     for title, make, count in groups:
+        if chosen and title.split(":", 1)[0] not in chosen:
+            continue
         say(f"\n== {title}: preparing")
         say("  " + machine()[-1])
         cases = make()

@@ -28,7 +28,7 @@ from provenance.models import MANIFEST_VERSION
 
 MANIFEST_SCHEMA = "manifest.schema.json"
 RECORD_SCHEMA = "record.schema.json"
-STREAM_ABOVE = 64 << 20
+STREAM_ABOVE = 32 << 20  # whole-document parsing peaks at ~8x the file size
 READ = 8 << 20
 # Paths made only of these parts are safe by construction (no empty, "." or ".." part, no
 # backslash, drive, "~" or NUL); the rest get the full check of folder.safe_relpath.

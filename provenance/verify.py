@@ -40,7 +40,7 @@ def _hash_one(root: str, entry: Entry) -> tuple[bytes | int | None, str]:
     if entry.kind != "file":
         return None, f"{entry.kind} is not a regular file"
     try:
-        hexdigest = digest_file(os.path.join(root, entry.path), keep=False).sha256
+        hexdigest = digest_file(f"{root}/{entry.path}", keep=False).sha256
     except OSError as e:
         return None, f"cannot read: {e.strerror or e}"
     return bytes.fromhex(hexdigest), ""
@@ -50,7 +50,7 @@ def _size_one(root: str, entry: Entry) -> tuple[bytes | int | None, str]:
     if entry.kind != "file":
         return None, f"{entry.kind} is not a regular file"
     try:
-        info = os.lstat(os.path.join(root, entry.path))
+        info = os.lstat(f"{root}/{entry.path}")
     except OSError as e:
         return None, f"cannot read: {e.strerror or e}"
     if not stat.S_ISREG(info.st_mode):
@@ -124,7 +124,9 @@ def check(listing: Listing, root: str, options: VerifyOptions) -> list[Finding]:
     listed = {f.path: f for f in files}
     read = _size_one if options.fast else _hash_one
     weight = None if options.fast else sum(f.size for f in files)
-    observed = parallel_map(partial(read, root), entries, jobs=options.jobs, weight=weight)
+    # --fast makes one lstat a file: a pool costs more to start than it would save.
+    jobs = 1 if options.fast else options.jobs
+    observed = parallel_map(partial(read, root), entries, jobs=jobs, weight=weight)
     findings: list[Finding] = []
     unlisted: dict[str, bytes | int] = {}
     reextract: list[tuple[Listed, Entry]] = []
