@@ -13,326 +13,42 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks import corpus
+from benchmarks.cases import (
+    cold_cases,
+    large_cases,
+    million_cases,
+    pages_cases,
+    startup_cases,
+)
+from benchmarks.harness import ROOT, Case, can_drop_caches, rounds, say, setup
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
+
+@dataclass(frozen=True)
+class Profile:
+    """How much to generate and how often to run it."""
+
+    pages: int
+    large_files: int
+    large_mb: int
+    rounds: int
+    million_files: int  # a real verify of this many tiny files (0: none)
+    entries: int  # else the memory of loading a manifest of this many records
+
+
 PROFILES = {
-    # pages, large files x MB, rounds, tiny files for the million case (0: manifest only)
-    "quick": {"pages": 2_000, "large": (2, 50), "rounds": 3, "million": 0, "entries": 100_000},
-    "default": {
-        "pages": 20_000,
-        "large": (5, 200),
-        "rounds": 3,
-        "million": 0,
-        "entries": 1_000_000,
-    },
-    "full": {"pages": 20_000, "large": (5, 200), "rounds": 7, "million": 1_000_000, "entries": 0},
+    "quick": Profile(2_000, 2, 50, 3, 0, 100_000),
+    "default": Profile(20_000, 5, 200, 3, 0, 1_000_000),
+    "full": Profile(20_000, 5, 200, 7, 1_000_000, 0),
 }
-
-
-@dataclass
-class Case:
-    """One command measured: wall seconds and peak RSS (MB) of each round."""
-
-    name: str
-    argv: list[str] | str
-    cwd: Path | None = None
-    before: Callable[[], None] | None = None
-    times: list[float] = field(default_factory=list)
-    cpus: list[float] = field(default_factory=list)
-    peaks: list[float] = field(default_factory=list)
-    failed: str = ""
-
-    def run(self, env: dict[str, str]) -> None:
-        """One timed run; a non-zero exit marks the case failed (its figures are void)."""
-        if self.before is not None:
-            self.before()
-        shell = isinstance(self.argv, str)
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            self.argv,
-            shell=shell,
-            cwd=self.cwd,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        assert proc.stderr is not None
-        err = proc.stderr.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-        self.times.append(time.perf_counter() - start)
-        self.peaks.append(usage.ru_maxrss / 1024)
-        self.cpus.append(usage.ru_utime + usage.ru_stime)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0 and not self.failed:
-            self.failed = f"exit {proc.returncode}: {err.decode(errors='replace').strip()[:200]}"
-
-    @property
-    def median(self) -> float:
-        """Median wall time in seconds."""
-        return statistics.median(self.times) if self.times else float("nan")
-
-    @property
-    def peak(self) -> float:
-        """Largest peak RSS seen, MB."""
-        return max(self.peaks) if self.peaks else float("nan")
-
-
-def say(line: str = "") -> None:
-    """Print at once (the run is long)."""
-    print(line, flush=True)
-
-
-def setup(install: bool) -> dict[str, bool]:
-    """Install the reference tools where possible; return which are there."""
-    have = {t: shutil.which(t) is not None for t in ("sha256sum", "rhash", "hashdeep", "openssl")}
-    missing = [t for t in ("rhash", "hashdeep") if not have[t]]
-    if missing and install:
-        if os.geteuid() == 0 and shutil.which("apt-get"):
-            cmd = ["apt-get", "install", "-y", "-qq", *missing]
-            ok = subprocess.run(cmd, capture_output=True).returncode == 0
-            if not ok:
-                subprocess.run(["apt-get", "update", "-qq"], capture_output=True)
-                subprocess.run(cmd, capture_output=True)
-        for t in missing:
-            have[t] = shutil.which(t) is not None
-    have["bagit"] = _has_bagit()
-    if not have["bagit"] and install:
-        subprocess.run([PY, "-m", "pip", "install", "-q", "bagit"], capture_output=True)
-        have["bagit"] = _has_bagit()
-    for tool, there in sorted(have.items()):
-        if not there:
-            say(f"skip: {tool} is not installed and could not be installed; its rows are left out")
-    return have
-
-
-def _has_bagit() -> bool:
-    return subprocess.run([PY, "-c", "import bagit"], capture_output=True).returncode == 0
-
-
-def warm(folder: Path) -> Callable[[], None]:
-    """Read every file once so the run starts from a warm page cache."""
-
-    def go() -> None:
-        subprocess.run(
-            f"find {folder} -type f -print0 | xargs -0 cat > /dev/null", shell=True, check=True
-        )
-
-    return go
-
-
-def can_drop_caches() -> bool:
-    """True when this process may empty the page cache (root on Linux)."""
-    try:
-        with open("/proc/sys/vm/drop_caches", "w") as handle:
-            handle.write("3\n")
-        return True
-    except OSError:
-        return False
-
-
-def cold() -> None:
-    """Empty the page cache (and write back dirty pages first)."""
-    os.sync()
-    with open("/proc/sys/vm/drop_caches", "w") as handle:
-        handle.write("3\n")
-
-
-def rounds(cases: list[Case], count: int, env: dict[str, str]) -> None:
-    """Run every case ``count`` times, interleaved, so drift hits all alike."""
-    for case in cases:  # one untimed warm-up each (imports compiled, caches filled)
-        case.run(env)
-        case.times.clear()
-        case.cpus.clear()
-        case.peaks.clear()
-    for _ in range(count):
-        for case in cases:
-            case.run(env)
-
-
-def prov(*args: str | Path) -> list[str]:
-    """argv for ``python -m provenance ARGS``."""
-    return [PY, "-m", "provenance", *map(str, args)]
-
-
-def pages_cases(work: Path, count: int, have: dict[str, bool]) -> dict[str, Case]:
-    """The 20k-page folder: provenance against sha256sum, rhash, hashdeep and bagit."""
-    pages = work / f"pages-{count}"
-    if not (work / f".pages-{count}.done").exists():
-        shutil.rmtree(pages, ignore_errors=True)
-        corpus.make_pages(pages, count)
-        (work / f".pages-{count}.done").touch()
-    manifest = work / f"pages-{count}.json"
-    sums = work / f"pages-{count}.sha256"
-    subprocess.run(prov("manifest", pages, "-o", manifest), check=True, capture_output=True)
-    subprocess.run(
-        f"cd {work} && find {pages.name} -type f -print0 | sort -z | xargs -0 sha256sum > {sums}",
-        shell=True,
-        check=True,
-    )
-    hot = warm(pages)
-    files = f"find {pages.name} -type f -print0"
-    cases = {
-        "sha256sum": Case("find | xargs sha256sum", f"{files} | xargs -0 sha256sum", work, hot),
-        "sha256sum-P2": Case(
-            "find | xargs -P2 sha256sum",
-            f"{files} | xargs -0 -P2 -n {max(1, count // 8)} sha256sum",
-            work,
-            hot,
-        ),
-        "sha256sum-c": Case("sha256sum -c", ["sha256sum", "-c", "--quiet", sums.name], work, hot),
-        "verify": Case("provenance verify", prov("verify", manifest), None, hot),
-        "verify-fast": Case(
-            "provenance verify --fast", prov("verify", "--fast", manifest), None, hot
-        ),
-        "manifest": Case(
-            "provenance manifest", prov("manifest", pages, "-o", work / "out.json"), None, hot
-        ),
-    }
-    if have["rhash"]:
-        cases["rhash-c"] = Case(
-            "rhash -c", ["rhash", "--sha256", "-c", "--skip-ok", sums.name], work, hot
-        )
-    if have["hashdeep"]:
-        known = work / f"pages-{count}.hashdeep"
-        subprocess.run(
-            f"cd {work} && hashdeep -c sha256 -r {pages.name} > {known}", shell=True, check=True
-        )
-        cases["hashdeep"] = Case(
-            "hashdeep -a -k (audit)",
-            ["hashdeep", "-c", "sha256", "-a", "-k", str(known), "-r", pages.name],
-            work,
-            hot,
-        )
-    if have["bagit"]:
-        cases.update(_bagit_cases(work, pages, hot))
-    return cases
-
-
-def _bagit_cases(work: Path, pages: Path, hot: Callable[[], None]) -> dict[str, Case]:
-    bag = work / "bag"
-    fresh = work / "bag-create"
-
-    def copy() -> None:  # bagit moves the files into data/: give it a fresh copy each time
-        shutil.rmtree(fresh, ignore_errors=True)
-        shutil.copytree(pages, fresh)
-        hot()
-
-    if not (bag / "bagit.txt").exists():
-        shutil.rmtree(bag, ignore_errors=True)
-        shutil.copytree(pages, bag)
-        subprocess.run(
-            [PY, "-m", "bagit", "--quiet", "--processes", "2", "--sha256", str(bag)],
-            check=True,
-            capture_output=True,
-        )
-    bag_hot = warm(bag)
-    return {
-        "bagit-create": Case(
-            "bagit.py create (2 processes)",
-            [PY, "-m", "bagit", "--quiet", "--processes", "2", "--sha256", str(fresh)],
-            None,
-            copy,
-        ),
-        "bagit-validate": Case(
-            "bagit.py --validate -p 2",
-            [PY, "-m", "bagit", "--quiet", "--validate", "--processes", "2", str(bag)],
-            None,
-            bag_hot,
-        ),
-        "bagit-fast": Case(
-            "bagit.py --validate --fast",
-            [PY, "-m", "bagit", "--quiet", "--validate", "--fast", str(bag)],
-            None,
-            bag_hot,
-        ),
-    }
-
-
-def cold_cases(work: Path, count: int) -> dict[str, Case]:
-    """sha256sum -c and provenance verify from an empty page cache."""
-    manifest = work / f"pages-{count}.json"
-    sums = work / f"pages-{count}.sha256"
-    return {
-        "cold-sha256sum-c": Case(
-            "sha256sum -c (cold)", ["sha256sum", "-c", "--quiet", sums.name], work, cold
-        ),
-        "cold-verify": Case("provenance verify (cold)", prov("verify", manifest), None, cold),
-    }
-
-
-def large_cases(work: Path, count: int, size_mb: int, have: dict[str, bool]) -> dict[str, Case]:
-    """A few large files: throughput on one and on two cores, and peak memory."""
-    folder = work / f"large-{count}x{size_mb}"
-    corpus.make_large(folder, count, size_mb)
-    manifest = work / f"large-{count}x{size_mb}.json"
-    subprocess.run(prov("manifest", folder, "-o", manifest), check=True, capture_output=True)
-    hot = warm(folder)
-    names = " ".join(sorted(p.name for p in folder.iterdir()))
-    cases = {
-        "large-verify-1": Case("provenance verify -j1", prov("verify", "-j1", manifest), None, hot),
-        "large-verify-2": Case("provenance verify -j2", prov("verify", "-j2", manifest), None, hot),
-        "large-manifest-2": Case(
-            "provenance manifest -j2",
-            prov("manifest", "-j2", folder, "-o", work / "large-out.json"),
-            None,
-            hot,
-        ),
-    }
-    if have["openssl"]:
-        cases["openssl-1"] = Case(
-            "openssl dgst -sha256", f"openssl dgst -sha256 {names}", folder, hot
-        )
-        cases["openssl-2"] = Case(
-            "openssl dgst -sha256, 2 processes",
-            f"printf '%s\\n' {names} | xargs -P2 -n1 openssl dgst -sha256",
-            folder,
-            hot,
-        )
-    if have["rhash"]:
-        cases["rhash-large"] = Case("rhash --sha256", f"rhash --sha256 {names}", folder, hot)
-    return cases
-
-
-def startup_cases() -> dict[str, Case]:
-    """Interpreter start alone, and the CLI up to its help text."""
-    return {
-        "python": Case("python -c pass", [PY, "-c", "pass"]),
-        "cli-help": Case("provenance --help", prov("--help")),
-        "cli-verify-help": Case("provenance verify --help", prov("verify", "--help")),
-    }
-
-
-def million_cases(work: Path, entries: int, files: int) -> dict[str, Case]:
-    """Memory of a huge manifest: loading one of ``entries`` records, or a full verify."""
-    if files:
-        folder = work / f"tiny-{files}"
-        if not (work / f".tiny-{files}.done").exists():
-            shutil.rmtree(folder, ignore_errors=True)
-            corpus.make_tiny(folder, files)
-            (work / f".tiny-{files}.done").touch()
-        manifest = work / f"tiny-{files}.json"
-        if not manifest.exists():
-            subprocess.run(prov("manifest", folder, "-o", manifest), check=True)
-        return {"million": Case(f"provenance verify, {files:,} files", prov("verify", manifest))}
-    manifest = work / f"entries-{entries}.json"
-    if not manifest.exists():
-        corpus.million_manifest(manifest, entries)
-    code = (
-        "import sys; from provenance.listing import load_listing; "
-        "print(len(load_listing(sys.argv[1]).files))"
-    )
-    return {"million": Case(f"load a {entries:,}-entry manifest", [PY, "-c", code, str(manifest)])}
+Group = tuple[str, Callable[[], dict[str, Case]], int]
 
 
 @dataclass(frozen=True)
@@ -456,66 +172,61 @@ def main(argv: list[str] | None = None) -> int:
     )
     options = parser.parse_args(argv)
     profile = PROFILES[options.profile]
-    count_rounds = options.rounds or int(profile["rounds"])  # type: ignore[call-overload]
+    count = options.rounds or profile.rounds
     work = options.workdir.resolve()
     work.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     os.environ["PYTHONPATH"] = env["PYTHONPATH"]  # for the set-up runs too
-    say(f"provenance benchmark, profile {options.profile}, {count_rounds} rounds, in {work}")
+    say(f"provenance benchmark, profile {options.profile}, {count} rounds, in {work}")
     for line in machine():
         say("  " + line)
     have = setup(not options.no_install)
-    results: dict[str, Case] = {}
-    groups: list[tuple[str, Callable[[], dict[str, Case]], int]] = [
-        ("startup: CLI start-up", startup_cases, count_rounds * 2),
-        (
-            f"pages: {profile['pages']:,} pages, warm cache",
-            lambda: pages_cases(work, profile["pages"], have),
-            count_rounds,
-        ),  # type: ignore[arg-type]
-    ]
-    if can_drop_caches():
-        groups.append(
-            (
-                "cold: cold cache",
-                lambda: cold_cases(work, profile["pages"]),
-                max(3, count_rounds // 2),
-            )
-        )  # type: ignore[arg-type]
-    else:
-        say("skip: cannot empty the page cache here (needs root on Linux); no cold rows")
-    n_large, mb_large = profile["large"]  # type: ignore[misc]
-    groups.append(
-        (
-            f"large: {n_large} files of {mb_large} MB, warm cache",
-            lambda: large_cases(work, n_large, mb_large, have),
-            count_rounds,
-        )
-    )
-    groups.append(
-        (
-            "million: a million entries",
-            lambda: million_cases(work, profile["entries"], profile["million"]),
-            1,
-        )
-    )  # type: ignore[arg-type]
     chosen = {g.strip() for g in options.only.split(",") if g.strip()}
-    for title, make, count in groups:
+    results: dict[str, Case] = {}
+    for title, make, times in groups(profile, work, have, count):
         if chosen and title.split(":", 1)[0] not in chosen:
             continue
         say(f"\n== {title}: preparing")
         say("  " + machine()[-1])
         cases = make()
-        rounds(list(cases.values()), count, env)
+        rounds(list(cases.values()), times, env)
         results.update(cases)
         for line in table(cases):
             say(line)
     say("\n== probe at the concurrency bound: not measured yet (the probe lands later)")
     # PROBE: rows for `provenance probe` against a loopback server go here.
     say("\n== targets")
-    for target in targets(results, n_large * mb_large * corpus.MB):
+    for target in targets(results, profile.large_files * profile.large_mb * corpus.MB):
         say(target.line())
     return 1 if any(c.failed for c in results.values()) else 0
+
+
+def groups(profile: Profile, work: Path, have: dict[str, bool], count: int) -> list[Group]:
+    """Every group of cases, in the order they run, with how many rounds each gets."""
+    found: list[Group] = [
+        ("startup: CLI start-up", startup_cases, count * 2),
+        (
+            f"pages: {profile.pages:,} pages, warm cache",
+            lambda: pages_cases(work, profile.pages, have),
+            count,
+        ),
+    ]
+    if can_drop_caches():
+        found.append(("cold: cold cache", lambda: cold_cases(work, profile.pages), max(3, count)))
+    else:
+        say("skip: cannot empty the page cache here (needs root on Linux); no cold rows")
+    n, mb = profile.large_files, profile.large_mb
+    found.append(
+        (f"large: {n} files of {mb} MB, warm cache", lambda: large_cases(work, n, mb, have), count)
+    )
+    found.append(
+        (
+            "million: a million entries",
+            lambda: million_cases(work, profile.entries, profile.million_files),
+            1,
+        )
+    )
+    return found
 
 
 if __name__ == "__main__":
