@@ -104,6 +104,15 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     )
     v.add_argument("--deep", action="store_true", help="re-extract metadata of unchanged files too")
     v.add_argument("--strict", action="store_true", help="recorded error problems fail too")
+    v.add_argument(
+        "--fast", action="store_true", help="check names and sizes only; no file is read"
+    )
+    v.add_argument(
+        "--shard",
+        metavar="K/N",
+        default=os.environ.get("PROVENANCE_SHARD") or None,
+        help="check only shard K of N (by a hash of each path; env PROVENANCE_SHARD)",
+    )
     common(v)
 
     p = sub.add_parser("probe", help="check live originals and web archives (network)")
@@ -115,6 +124,12 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     from provenance.ecosystem import add_parsers
 
     add_parsers(sub, common)
+
+    mr = sub.add_parser(
+        "merge-reports", help="join the JSON reports of 'verify --shard K/N' jobs into one verdict"
+    )
+    mr.add_argument("reports", nargs="+", help="verify reports written with --format json")
+    common(mr)
     return parser
 
 
@@ -205,6 +220,22 @@ def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
         scheme = check_scheme(options.name_scheme) if options.name_scheme else None
         assert options.output is not None
         manifests.check_output(options.folder, options.output)
+        if options.format == "text" and not options.verbose:
+            # No records to report: the workers' JSON is written as it is.
+            with bar("manifest", enabled=options.progress, color=options.color) as tick:
+                done = manifests.write_folder(
+                    options.folder,
+                    options.output,
+                    name_scheme=scheme,
+                    jobs=options.jobs,
+                    on_progress=tick,
+                )
+            if not options.quiet:
+                print(
+                    f"wrote {options.output}: {done.file_count} files, "
+                    f"{done.total_bytes} bytes, {done.errors} problems"
+                )
+            return EXIT_OK
         with bar("manifest", enabled=options.progress, color=options.color) as tick:
             built = manifests.build(
                 options.folder,
@@ -248,14 +279,29 @@ def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
                 f"no manifests given and none in {DEFAULT_MANIFESTS}/",
                 hint="pass manifest files or run 'provenance manifest' first",
             )
+        from provenance.merge import Shard
+
+        shard = getattr(ns, "shard", None)
         with bar("verify", enabled=options.progress, color=options.color) as tick:
             report = verify_manifests(
                 paths,
-                VerifyOptions(deep=options.deep, strict=options.strict, jobs=options.jobs),
+                VerifyOptions(
+                    deep=options.deep,
+                    strict=options.strict,
+                    jobs=options.jobs,
+                    fast=bool(getattr(ns, "fast", False)),
+                    shard=None if shard is None else Shard.parse(shard),
+                ),
                 on_progress=tick,
             )
         if not (options.quiet and report.ok and options.format == "text"):
             sys.stdout.write(reporter.verify(report))
+        return EXIT_OK if report.ok else EXIT_FINDINGS
+    if options.command == "merge-reports":
+        from provenance.merge import merge_files
+
+        report = merge_files(list(getattr(ns, "reports", [])))
+        sys.stdout.write(reporter.verify(report))
         return EXIT_OK if report.ok else EXIT_FINDINGS
     if options.command == "probe" and ns is not None:
         from provenance import probe_cli

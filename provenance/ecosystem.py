@@ -187,11 +187,13 @@ def _report(options: EcosystemOptions, *, feedback: Feedback, jobs: int) -> int:
     entries = probed.load(options.probe) if options.probe else None
     result = None
     if options.verify:
+        from provenance.listing import load_listing
         from provenance.verify import VerifyOptions, check
 
         folder = manifests.folder_of(manifest, options.source)
+        listing = load_listing(options.source)
         with bar("verify", enabled=feedback.progress, color=feedback.color) as tick:
-            result = check(manifest, folder, VerifyOptions(jobs=jobs), on_progress=tick)
+            result = check(listing, folder, VerifyOptions(jobs=jobs), on_progress=tick)
     page = render(manifest, source=options.source, probed=entries, findings=result)
     write_atomic(options.output, page.encode("utf-8"))
     _say(feedback, f"wrote {options.output}")

@@ -51,11 +51,13 @@ def walk(root: str) -> list[Entry]:
                 for item in it:
                     sub = f"{rel}/{item.name}" if rel else item.name
                     _check_utf8(root, sub)
-                    mode = item.stat(follow_symlinks=False).st_mode
-                    if stat.S_ISDIR(mode):
+                    # d_type answers for directories and files without a stat call each
+                    if item.is_dir(follow_symlinks=False):
                         stack.append(sub)
+                    elif item.is_file(follow_symlinks=False):
+                        found.append(Entry(sub, "file"))
                     else:
-                        found.append(Entry(sub, _kind(mode)))
+                        found.append(Entry(sub, _kind(item.stat(follow_symlinks=False).st_mode)))
         except OSError as e:
             raise CheckError(
                 f"cannot list folder: {e.strerror}", where=os.path.join(root, rel)

@@ -1,8 +1,9 @@
 """One streaming pass over a file: its SHA-256, its size, and the bytes extraction needs.
 
-Files are never read whole: reads of ``CHUNK`` bytes feed the digest, while the first
-``HEAD`` bytes and the last ``TAIL`` bytes are kept for extraction (the metadata of an
-archived page sits near its top or its bottom). Memory per file is bounded whatever its size.
+Files are never read whole: reads of at most ``CHUNK`` bytes feed the digest, while the
+first ``HEAD`` bytes and the last ``TAIL`` bytes are kept for extraction (the metadata of an
+archived page sits near its top or its bottom). Memory per file is bounded whatever its
+size: a read, the head and the tail, about 3.3 MB.
 """
 
 from __future__ import annotations
@@ -44,23 +45,34 @@ def digest_file(path: str, *, keep: bool = True) -> Digest:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise NotRegularFileError(f"not a regular file: {path}")
-        h = hashlib.sha256()
-        head = bytearray()
-        tail = b""
-        size = 0
-        with os.fdopen(fd, "rb", buffering=0, closefd=False) as handle:
-            while chunk := handle.read(CHUNK):
-                h.update(chunk)
-                size += len(chunk)
-                if keep:
-                    room = HEAD - len(head)
-                    if room > 0:
-                        head += chunk[:room]
-                        rest = chunk[room:]
-                    else:
-                        rest = chunk
-                    if rest:
-                        tail = (tail + rest)[-TAIL:]
-        return Digest(size=size, sha256=h.hexdigest(), head=bytes(head), tail=tail)
+        return _stream(fd, info.st_size, keep=keep)
     finally:
         os.close(fd)
+
+
+def _stream(fd: int, size_hint: int, *, keep: bool) -> Digest:
+    h = hashlib.sha256()
+    head = b""
+    tail = b""
+    size = 0
+    # A page of 8 KB is read with one call of 8 KB + 1 (the +1 shows EOF at once: a short
+    # read of a regular file is its end) rather than into a fresh megabyte; large files go
+    # by CHUNK. Reads stop at EOF whatever fstat said, so a file that grows or shrinks
+    # meanwhile is still hashed as read.
+    want = min(CHUNK, size_hint + 1)
+    while chunk := os.read(fd, want):
+        h.update(chunk)
+        size += len(chunk)
+        if keep:
+            room = HEAD - len(head)
+            if room > 0:
+                head += chunk[:room]
+            rest = chunk[max(room, 0) :] if room > 0 else chunk
+            if len(rest) >= TAIL:
+                tail = rest[-TAIL:]
+            elif rest:
+                tail = (tail + rest)[-TAIL:]
+        if len(chunk) < want:  # a short read of a regular file is its end: save a call
+            break
+        want = CHUNK
+    return Digest(size=size, sha256=h.hexdigest(), head=head, tail=tail)

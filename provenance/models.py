@@ -173,3 +173,8 @@ class VerifyReport(_Frozen):
 
     ok: bool = Field(description="True when no finding is an error.")
     results: list[ManifestResult] = Field(description="One entry per manifest checked.")
+    shard: str | None = Field(
+        default=None,
+        pattern="^[1-9][0-9]*/[1-9][0-9]*$",
+        description="'K/N' when this run checked shard K of N (verify --shard), else null.",
+    )

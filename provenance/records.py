@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
-from provenance import names
+import orjson
+
+from provenance import names, schemas
 from provenance.extract import Extraction, extract_file
 from provenance.folder import Entry
 from provenance.hashing import Digest, digest_file
-from provenance.models import FileRecord, FileStatus, Problem
+from provenance.models import FileRecord, FileStatus, NameClaim, Problem
 
+RECORD_SCHEMA = "record.schema.json"
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+PARALLEL_ITEMS = 64  # fewer small files than this are read here: a pool costs ~30 ms
+PARALLEL_BYTES = 32 << 20
+MAX_CHUNK = 1024
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -97,14 +102,8 @@ def with_folder_problems(records: Iterable[FileRecord]) -> list[FileRecord]:
 OnProgress = Callable[[int, int], None]
 
 
-def _ticked(results: Iterable[R], total: int, on_progress: OnProgress | None) -> list[R]:
-    if on_progress is None:
-        return list(results)
-    out = []
-    for result in results:
-        out.append(result)
-        on_progress(len(out), total)
-    return out
+def _apply(func: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
+    return [func(item) for item in chunk]
 
 
 def parallel_map(
@@ -112,14 +111,34 @@ def parallel_map(
     items: Sequence[T],
     *,
     jobs: int,
+    weight: int | None = None,
     on_progress: OnProgress | None = None,
 ) -> list[R]:
-    """Map in worker processes when it pays (many items, several cores), else in order here."""
-    if jobs <= 1 or len(items) < 64:
-        return _ticked((func(item) for item in items), len(items), on_progress)
-    chunk = max(16, len(items) // (jobs * 8))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return _ticked(pool.map(func, items, chunksize=chunk), len(items), on_progress)
+    """Map in worker processes when it pays (enough work, several cores), else in order here.
+
+    Work is sent in chunks so that 20,000 small files cost a few dozen messages, not
+    20,000; a handful of large files (``weight`` = their bytes) still go one a task so
+    that every core gets one. Results come back in the order of ``items``.
+    """
+    total = len(items)
+    out: list[R] = []
+    heavy = weight is not None and weight >= PARALLEL_BYTES
+    if jobs <= 1 or not items or (total < PARALLEL_ITEMS and not heavy):
+        for item in items:
+            out.append(func(item))
+            if on_progress is not None:
+                on_progress(len(out), total)
+        return out
+    from concurrent.futures import ProcessPoolExecutor  # 35 ms of imports, only when used
+
+    size = max(1, min(MAX_CHUNK, total // (jobs * 4)))
+    chunks = [items[i : i + size] for i in range(0, total, size)]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
+        for part in pool.map(partial(_apply, func), chunks):
+            out.extend(part)
+            if on_progress is not None:
+                on_progress(len(out), total)
+    return out
 
 
 def read_records(
@@ -132,7 +151,89 @@ def read_records(
 ) -> list[FileRecord]:
     """Read every entry (in parallel when worth it) and add folder-wide problems."""
     func = partial(read_record, root, declared=declared)
-    return with_folder_problems(parallel_map(func, entries, jobs=jobs, on_progress=on_progress))
+    return with_folder_problems(
+        parallel_map(
+            func, entries, jobs=jobs, weight=_weight(root, entries), on_progress=on_progress
+        )
+    )
+
+
+def _weight(root: str, entries: Sequence[Entry]) -> int | None:
+    """Bytes below a few files (a few large files deserve a pool); None for many files."""
+    if len(entries) >= PARALLEL_ITEMS:
+        return None
+    total = 0
+    for entry in entries:
+        try:
+            total += os.lstat(os.path.join(root, entry.path)).st_size
+        except OSError:
+            continue
+    return total
+
+
+class Encoded(NamedTuple):
+    """A record as its JSON bytes, with what the folder-wide checks need beside it."""
+
+    path: str
+    size: int
+    claim: tuple[int, str, str, str] | None  # the name's sequence, as written, hash, extension
+    json: bytes
+    errors: int  # problems of severity error
+    invalid: str | None  # the first schema violation, if any
+
+
+def encode_record(root: str, entry: Entry, *, declared: str | None) -> Encoded:
+    """Read, extract and schema-check one entry in a worker; only bytes travel back."""
+    record = read_record(root, entry, declared=declared)
+    doc = orjson.loads(record.model_dump_json())
+    invalid = schemas.validator(RECORD_SCHEMA)(doc)
+    return Encoded(
+        path=record.path,
+        size=record.size,
+        claim=_claim(record.name),
+        json=orjson.dumps(doc),
+        errors=sum(1 for p in record.problems if p.severity == "error"),
+        invalid=invalid[0] if invalid else None,
+    )
+
+
+def _claim(name: NameClaim | None) -> tuple[int, str, str, str] | None:
+    return None if name is None else (name.sequence, name.sequence_text, name.hash, name.extension)
+
+
+def encode_records(
+    root: str,
+    entries: Sequence[Entry],
+    *,
+    declared: str | None,
+    jobs: int,
+    on_progress: OnProgress | None = None,
+) -> list[Encoded]:
+    """:func:`read_records` for writing: records as checked JSON bytes, folder problems added.
+
+    Pickling 20,000 pydantic records back from the workers costs more than reading the
+    files; their JSON costs almost nothing, and the records need no other form to be written.
+    """
+    func = partial(encode_record, root, declared=declared)
+    done = parallel_map(
+        func, entries, jobs=jobs, weight=_weight(root, entries), on_progress=on_progress
+    )
+    claims = {
+        e.path: NameClaim.model_construct(
+            sequence=e.claim[0], sequence_text=e.claim[1], hash=e.claim[2], extension=e.claim[3]
+        )
+        for e in done
+        if e.claim is not None
+    }
+    extra = names.folder_problems(claims)
+    return [_add_problems(e, extra[e.path]) if e.path in extra else e for e in done]
+
+
+def _add_problems(encoded: Encoded, problems: Sequence[Problem]) -> Encoded:
+    doc = orjson.loads(encoded.json)
+    doc["problems"] += [p.model_dump(mode="json") for p in problems]
+    errors = sum(1 for p in problems if p.severity == "error")
+    return encoded._replace(json=orjson.dumps(doc), errors=encoded.errors + errors)
 
 
 def default_jobs() -> int:

