@@ -105,3 +105,19 @@ def test_manifest_fast_writer_equals_model_writer(tmp_path: Path) -> None:
     manifests.write_folder(str(SEEDS), str(out), jobs=2)
     assert out.read_bytes() == manifests.dump(manifests.build(str(SEEDS), str(out)))
     assert manifests.load(str(out)).file_count == 5
+
+
+def test_odd_names_round_trip_through_both_readers(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    folder = tmp_path / "f"
+    (folder / "sub dir").mkdir(parents=True)
+    names = ["a%41.txt", "cr\rlf\n.txt", "sub dir/名字 ü.txt", "000_0123456789abcdef.txt"]
+    for i, name in enumerate(names):
+        (folder / name).write_bytes(b"page %d\n" % i)
+    out = tmp_path / "m.json"
+    assert run_cli("manifest", folder, "-o", out).code == 0
+    whole = load_listing(str(out))
+    assert sorted(f.path for f in whole.files) == sorted(names)
+    assert load_listing(str(out), stream_above=0).files == whole.files
+    assert run_cli("verify", out).code == 0
