@@ -45,7 +45,8 @@ def test_action_and_examples_match_their_schemas(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     groups = yaml_blocks(tmp_path)
-    assert len(groups["workflow"]) == 4 and groups["gitlab"] and groups["pre-commit"]
+    # the CI guide's workflows and the sharded matrix of the performance section
+    assert len(groups["workflow"]) >= 4 and groups["gitlab"] and groups["pre-commit"]
     check_jsonschema(capsys, "vendor.github-actions", ROOT / "action.yml")
     check_jsonschema(capsys, "vendor.github-workflows", *groups["workflow"])
     check_jsonschema(capsys, "vendor.gitlab-ci", *groups["gitlab"])
