@@ -124,6 +124,23 @@ class AddressPolicy:
                 f"refused {host} ({ip}): {why} address; use --allow-host {host} to permit it"
             )
 
+    def check_literal(self, host: str) -> None:
+        """Refuse a URL host that is an address in any spelling, before anything connects.
+
+        Clients that skip the resolver for what looks like an address (aiohttp: digits and
+        dots, or a colon) would hand ``127.1`` or ``2130706433`` to the C library, which
+        reads them as 127.0.0.1; so every such host is checked here, and one that cannot
+        be read as an address is refused rather than left to the library to interpret.
+        """
+        if self.allows_host(host):
+            return
+        bare = host.strip("[]")
+        ip = parse_ip(bare)
+        if ip is not None:
+            self.check(host, str(ip))
+        elif ":" in bare or bare.replace(".", "").isdigit():
+            raise BlockedAddressError(f"refused {host}: not a readable address")
+
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """An httpcore backend that resolves, checks and connects to the same address."""
