@@ -1,0 +1,322 @@
+"""The network-fault rows: throttling, 5xx, cut-off bodies, a gzip bomb and a slow drip.
+
+Each row is a path on a loopback fault server (allowed by name) that serves the same
+article the local copy holds, so any ``dead`` or drift verdict is a false one. Waits go
+through an injected clock, so a 60 s ``Retry-After`` costs nothing; deadlines are real.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import tempfile
+import time
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from provenance.probe import session as session_module
+from provenance.probe.cache import ProbeCache
+from provenance.probe.engine import ProbeOptions, probe_target
+from provenance.probe.models import DRIFT_FINDINGS
+from provenance.probe.session import Session, SessionOptions
+from provenance.probe.targets import Target
+
+from .servers import Route, Server, send
+from .ssrf import FAULT_HOST, StubResolver
+
+ARTICLE = (
+    "<html><head><title>Harbour reopens</title></head><body>"
+    "<h1>Harbour reopens after storm</h1>"
+    "<p>The harbour reopened on Tuesday after three days of repairs to the outer wall.</p>"
+    "<p>Fishing boats returned before dawn and the market opened at nine as usual.</p>"
+    "</body></html>"
+).encode()
+CAP = 64 * 1024
+CHUNK = 64 * 1024  # the most a transport hands over in one read
+DEADLINE = 0.6
+# 64 MiB of zeros in about 64 KiB: a thousand times the cap once decoded.
+BOMB = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FaultRow:
+    """One fault, what the live check must say, and the session settings it runs with."""
+
+    path: str
+    expect: str
+    retries: int = 2
+    max_wait: float = 120.0
+    slept_at_least: float = 0.0  # the Retry-After (or default) wait that must be honoured
+
+
+def _nth(first: Route, then: Route, *, times: int = 1) -> Route:
+    """``first`` for the first ``times`` requests, then ``then``."""
+    count = [0]
+
+    def route(h: BaseHTTPRequestHandler) -> None:
+        count[0] += 1
+        (first if count[0] <= times else then)(h)
+
+    return route
+
+
+def _page(code: int, body: bytes = ARTICLE, **headers: str) -> Route:
+    return lambda h: send(h, code, body, **headers)
+
+
+def _date_in(seconds: float) -> Route:
+    return lambda h: send(
+        h, 429, b"slow down", Retry_After=formatdate(time.time() + seconds, usegmt=True)
+    )
+
+
+def _truncated(h: BaseHTTPRequestHandler) -> None:
+    send(h, 200, ARTICLE[:100], Content_Length=str(len(ARTICLE) * 4))
+    h.close_connection = True
+
+
+def _endless_bomb(h: BaseHTTPRequestHandler) -> None:
+    """A gzip stream of zeros that never ends, close-delimited."""
+    h.send_response(200)
+    h.send_header("Content-Type", "text/html")
+    h.send_header("Content-Encoding", "gzip")
+    h.send_header("Connection", "close")
+    h.end_headers()
+    h.close_connection = True
+    encoder = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = encoder.compress(b"\0" * (1024 * 1024)) + encoder.flush(zlib.Z_SYNC_FLUSH)
+    try:
+        for _ in range(4096):
+            h.wfile.write(block)
+    except OSError:
+        pass
+
+
+def _drip(h: BaseHTTPRequestHandler) -> None:
+    """Headers at once, then a byte every 0.1 s: only a whole-request deadline stops it."""
+    h.send_response(200)
+    h.send_header("Content-Length", "1000")
+    h.end_headers()
+    _trickle(h, b"x" * 1000)
+
+
+def _drip_headers(h: BaseHTTPRequestHandler) -> None:
+    """The status line and headers themselves, a byte every 0.1 s."""
+    _trickle(h, b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"y" * 500 + b"\r\n\r\n")
+
+
+def _trickle(h: BaseHTTPRequestHandler, data: bytes) -> None:
+    h.close_connection = True
+    try:
+        for i in range(len(data)):
+            h.wfile.write(data[i : i + 1])
+            h.wfile.flush()
+            time.sleep(0.1)
+    except OSError:
+        pass
+
+
+def _hang_up(h: BaseHTTPRequestHandler) -> None:
+    h.close_connection = True
+    h.connection.close()
+
+
+def routes() -> dict[str, Route]:
+    """A fresh route table (the recovering routes count their own requests)."""
+    throttled = _page(429, b"slow down")
+    return {
+        "/429-seconds-then-ok": _nth(_page(429, b"slow down", Retry_After="7"), _page(200)),
+        "/429-date-then-ok": _nth(_date_in(30), _page(200)),
+        "/429-bare-then-ok": _nth(throttled, _page(200)),
+        "/429-seconds": _page(429, b"slow down", Retry_After="7"),
+        "/429-date": _date_in(30),
+        "/429-bare": throttled,
+        "/429-bare-capped": throttled,
+        "/500-then-ok": _nth(_page(500, b"oops"), _page(200)),
+        "/502-then-ok": _nth(_page(502, b"bad gateway"), _page(200), times=2),
+        "/503-then-ok": _nth(_page(503, b"busy", Retry_After="1"), _page(200)),
+        "/504-then-ok": _nth(_page(504, b"gateway timeout"), _page(200)),
+        "/truncated": _truncated,
+        "/truncated-then-ok": _nth(_truncated, _page(200)),
+        "/hang-up": _hang_up,
+        "/bomb": _page(200, BOMB, Content_Encoding="gzip"),
+        "/bomb-endless": _endless_bomb,
+        "/drip": _drip,
+        "/drip-headers": _drip_headers,
+    }
+
+
+ROWS: tuple[FaultRow, ...] = (
+    FaultRow(path="/429-seconds-then-ok", expect="alive", slept_at_least=7),
+    FaultRow(path="/429-date-then-ok", expect="alive", slept_at_least=25),
+    FaultRow(path="/429-bare-then-ok", expect="alive", slept_at_least=60),
+    FaultRow(path="/429-seconds", expect="rate-limited", slept_at_least=14),
+    FaultRow(path="/429-date", expect="rate-limited", slept_at_least=25),
+    FaultRow(path="/429-bare", expect="rate-limited", slept_at_least=120),
+    # the default wait is longer than the user lets us wait: report at once
+    FaultRow(path="/429-bare-capped", expect="rate-limited", max_wait=30),
+    FaultRow(path="/500-then-ok", expect="alive"),
+    FaultRow(path="/502-then-ok", expect="alive"),
+    FaultRow(path="/503-then-ok", expect="alive"),
+    FaultRow(path="/504-then-ok", expect="alive"),
+    FaultRow(path="/truncated", expect="unknown"),
+    FaultRow(path="/truncated-then-ok", expect="alive"),
+    FaultRow(path="/hang-up", expect="unknown"),
+    FaultRow(path="/bomb", expect="alive"),
+    FaultRow(path="/bomb-endless", expect="alive"),
+    FaultRow(path="/drip", expect="unknown", retries=0),
+    FaultRow(path="/drip-headers", expect="unknown", retries=0),
+)
+
+
+@dataclass(frozen=True)
+class FaultResult:
+    """What the probe made of one row."""
+
+    path: str
+    transport: str
+    status: str
+    drift: str | None  # the live drift verdict, None when none was judged
+    findings: tuple[str, ...]
+    slept: float
+    elapsed: float
+    decoded: int  # bytes the gzip decoder produced, across every attempt
+    attempts: int
+
+
+@dataclass
+class FakeTime:
+    """A clock that sleeping advances; records every wait asked for."""
+
+    now: float = 1000.0
+    waits: list[float] = field(default_factory=list)
+
+    def clock(self) -> float:
+        """The fake monotonic time."""
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        """Advance the clock instead of waiting."""
+        self.waits.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+class _Counting:
+    """A zlib decompressor that counts what it produces."""
+
+    def __init__(self, inner: Any, tally: list[int]) -> None:
+        self.inner, self.tally = inner, tally
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        out: bytes = self.inner.decompress(data, max_length)
+        self.tally[0] += len(out)
+        return out
+
+    @property
+    def unconsumed_tail(self) -> bytes:
+        return bytes(self.inner.unconsumed_tail)
+
+
+@contextmanager
+def counting_decoder(tally: list[int]) -> Iterator[None]:
+    """Make the session's gzip decoding count decoded bytes into ``tally``."""
+    shim = SimpleNamespace(
+        decompressobj=lambda wbits: _Counting(zlib.decompressobj(wbits), tally),
+        MAX_WBITS=zlib.MAX_WBITS,
+        error=zlib.error,
+    )
+    real = session_module.zlib
+    session_module.zlib = shim  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        session_module.zlib = real
+
+
+async def _run_row(row: FaultRow, transport: str, port: int, copy: Path) -> FaultResult:
+    fake = FakeTime()
+    options = SessionOptions(
+        transport=transport,
+        allow_hosts=(FAULT_HOST,),
+        retries=row.retries,
+        backoff=0.5,
+        max_wait=row.max_wait,
+        rate=0.0,
+        deadline=DEADLINE,
+        connect_timeout=DEADLINE,
+        max_body=CAP,
+    )
+    url = f"http://{FAULT_HOST}:{port}{row.path}"
+    target = Target(path=row.path.strip("/"), url=url, when=None, copy=copy)
+    started = time.monotonic()
+    async with Session(
+        options=options, resolver=StubResolver(), clock=fake.clock, sleep=fake.sleep
+    ) as session:
+        entry = await probe_target(
+            session, ProbeCache(None), target, ProbeOptions(archives=(), live=True)
+        )
+    assert entry.live is not None
+    return FaultResult(
+        path=row.path,
+        transport=transport,
+        status=entry.live.status,
+        drift=entry.live_drift.verdict if entry.live_drift else None,
+        findings=tuple(entry.findings),
+        slept=sum(fake.waits),
+        elapsed=time.monotonic() - started,
+        decoded=0,
+        attempts=entry.live.attempts,
+    )
+
+
+async def _guarded(row: FaultRow, transport: str, port: int, copy: Path) -> FaultResult:
+    """Run a row; an exception out of the probe is recorded as a crash, not raised."""
+    try:
+        return await _run_row(row, transport, port, copy)
+    except Exception as e:  # a crash is a figure, not the end of the run
+        return FaultResult(row.path, transport, f"crash: {e!r}", None, (), 0.0, 0.0, 0, 0)
+
+
+async def _run_transport(transport: str, port: int, copy: Path) -> list[FaultResult]:
+    # Bombs run one at a time so the decoded-bytes tally belongs to one request.
+    plain = [r for r in ROWS if "bomb" not in r.path]
+    results = list(await asyncio.gather(*(_guarded(r, transport, port, copy) for r in plain)))
+    for row in ROWS:
+        if row in plain:
+            continue
+        tally = [0]
+        with counting_decoder(tally):
+            result = await _guarded(row, transport, port, copy)
+        results.append(replace(result, decoded=tally[0]))
+    return results
+
+
+def run_faults(*, transports: tuple[str, ...] = ("httpx", "aiohttp")) -> list[FaultResult]:
+    """Every fault row through every transport, each on a fresh server."""
+    results: list[FaultResult] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "copy.html"
+        copy.write_bytes(ARTICLE)
+        for transport in transports:
+            server = Server("127.0.0.1", routes()).start()
+            try:
+                results += asyncio.run(_run_transport(transport, server.port, copy))
+            finally:
+                server.stop()
+    return results
+
+
+def false_drift(result: FaultResult) -> bool:
+    """A drift finding, or any verdict judged from a body cut off by a fault or the cap."""
+    if any(code.removeprefix("live-") in DRIFT_FINDINGS for code in result.findings):
+        return True
+    cut = result.path in ("/truncated", "/hang-up", "/bomb", "/bomb-endless", "/drip")
+    return cut and result.drift is not None or result.drift not in (None, "identical")
