@@ -32,12 +32,12 @@ from .servers import Route, Server, send
 from .ssrf import FAULT_HOST, StubResolver
 
 ARTICLE = (
-    "<html><head><title>Harbour reopens</title></head><body>"
-    "<h1>Harbour reopens after storm</h1>"
-    "<p>The harbour reopened on Tuesday after three days of repairs to the outer wall.</p>"
-    "<p>Fishing boats returned before dawn and the market opened at nine as usual.</p>"
-    "</body></html>"
-).encode()
+    b"<html><head><title>Harbour reopens</title></head><body>"
+    b"<h1>Harbour reopens after storm</h1>"
+    b"<p>The harbour reopened on Tuesday after three days of repairs to the outer wall.</p>"
+    b"<p>Fishing boats returned before dawn and the market opened at nine as usual.</p>"
+    b"</body></html>"
+)
 CAP = 64 * 1024
 CHUNK = 64 * 1024  # the most a transport hands over in one read
 DEADLINE = 0.6
@@ -233,12 +233,12 @@ def counting_decoder(tally: list[int]) -> Iterator[None]:
         MAX_WBITS=zlib.MAX_WBITS,
         error=zlib.error,
     )
-    real = session_module.zlib
-    session_module.zlib = shim  # type: ignore[assignment]
+    real = vars(session_module)["zlib"]
+    setattr(session_module, "zlib", shim)  # noqa: B010 - the module does not export it
     try:
         yield
     finally:
-        session_module.zlib = real
+        setattr(session_module, "zlib", real)  # noqa: B010
 
 
 async def _run_row(row: FaultRow, transport: str, port: int, copy: Path) -> FaultResult:

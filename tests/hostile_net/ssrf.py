@@ -19,7 +19,7 @@ from provenance.probe.guard import ResolveError
 from provenance.probe.live import probe_live
 from provenance.probe.session import Session, SessionOptions
 
-from .servers import Server, ipv6_loopback, send
+from .servers import Route, Server, ipv6_loopback, send
 from .spellings import SPELLINGS, WAYS, Spelling
 from .spy import Spy
 from .ssrf_variants import TRANSPORT_VARIANTS, variant
@@ -111,8 +111,12 @@ class Rig:
 
     def spy(self) -> Spy:
         """A spy that lets the fault server and the canaries through, and nothing else."""
-        canaries = {(s.server_address[0], s.port) for s in self.canaries.values()}
+        canaries = {(str(s.server_address[0]), s.port) for s in self.canaries.values()}
         return Spy(allowed={("127.0.0.1", self.fault.port)}, canaries=canaries)
+
+
+def _redirect(location: str) -> Route:
+    return lambda h: send(h, 302, Location=location)
 
 
 @contextmanager
@@ -125,7 +129,7 @@ def rig() -> Iterator[Rig]:
     made = Rig(canaries=canaries, fault=fault)
     for s in SPELLINGS:
         target = f"http://{s.host}:{made.port(s)}/hit/{s.name}"
-        fault.routes[f"/go/{s.name}"] = lambda h, t=target: send(h, 302, Location=t)
+        fault.routes[f"/go/{s.name}"] = _redirect(target)
     fault.start()
     try:
         yield made
@@ -162,7 +166,8 @@ async def _run_way(made: Rig, spy: Spy, transport: str, label: str, way: str) ->
             since = len(spy.attempts)
             try:
                 live, fetched = await probe_live(session, made.url(s, way))
-                status, error, hops = live.status, fetched.error, len(fetched.hops)
+                status: str = live.status
+                error, hops = fetched.error, len(fetched.hops)
             except Exception as e:  # a crash is a figure, not the end of the run
                 status, error, hops = f"crash: {e!r}", None, 0
             hits, public = _hits(spy, since)

@@ -25,8 +25,8 @@ def variant(name: str) -> Iterator[str]:
     if real is None:  # an aiohttp that never had the check: nothing to switch off
         yield "aiohttp"
         return
-    aiohttp.connector.is_canonical_ipv4_address = lambda host: True
+    setattr(aiohttp.connector, "is_canonical_ipv4_address", lambda host: True)  # noqa: B010
     try:
         yield "aiohttp"
     finally:
-        aiohttp.connector.is_canonical_ipv4_address = real
+        setattr(aiohttp.connector, "is_canonical_ipv4_address", real)  # noqa: B010
