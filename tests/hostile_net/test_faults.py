@@ -7,7 +7,7 @@ import pytest
 from .faults import CAP, CHUNK, DEADLINE, ROWS, FaultResult, FaultRow, false_drift, run_faults
 
 TRANSPORTS = ("httpx", "aiohttp")
-SLACK = 0.5
+SLACK = 0.75  # the rows run side by side; the drip alone finishes well inside this
 
 
 @pytest.fixture(scope="module")
