@@ -97,3 +97,29 @@ SPELLINGS: tuple[Spelling, ...] = (
 
 #: The four ways a spelling reaches the probe.
 WAYS = ("literal", "dns", "redirect", "rebinding")
+
+#: Location headers that try to confuse a URL parser into leaving the allowed host, or into
+#: reading the canary as the allowed one. ``{c}`` is the canary's port, ``{f}`` the
+#: allowed server's; the allowed host is ``fault.test``.
+LOCATION_TRICKS: dict[str, str] = {
+    "scheme-relative": "//127.0.0.2:{c}/x",
+    "upper-scheme": "HTTP://127.0.0.2:{c}/x",
+    "https": "https://127.0.0.2:{c}/x",
+    "whitespace": "  http://127.0.0.2:{c}/x  ",
+    "backslash-path": "/\\127.0.0.2:{c}/x",
+    "mixed-slashes": "http:/\\127.0.0.2:{c}/x",
+    "no-slashes": "http:127.0.0.2:{c}/x",
+    "userinfo-is-allowed": "http://fault.test@127.0.0.2:{c}/x",
+    "userinfo-with-port": "http://fault.test:{f}@127.0.0.2:{c}/x",
+    "backslash-userinfo": "http://fault.test\\@127.0.0.2:{c}/x",
+    "semicolon-userinfo": "http://fault.test;@127.0.0.2:{c}/x",
+    "fragment-at": "http://127.0.0.2:{c}#@fault.test:{f}/x",
+    "query-at": "http://127.0.0.2:{c}?@fault.test:{f}/x",
+    "tab-inside": "http://127.0.\t0.2:{c}/x",
+    "percent-host": "http://%31%32%37.0.0.2:{c}/x",
+    "allowed-as-label": "http://fault.test.127.0.0.2:{c}/x",
+    "ws-scheme": "ws://127.0.0.2:{c}/x",
+    "gopher": "gopher://127.0.0.2:{c}/x",
+    "file": "file:///etc/passwd",
+    "data": "data:text/html,<p>x</p>",
+}

@@ -14,13 +14,14 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from provenance.probe.guard import ResolveError
 from provenance.probe.live import probe_live
 from provenance.probe.session import Session, SessionOptions
 
 from .servers import Route, Server, ipv6_loopback, send
-from .spellings import SPELLINGS, WAYS, Spelling
+from .spellings import LOCATION_TRICKS, SPELLINGS, WAYS, Spelling
 from .spy import Spy
 from .ssrf_variants import TRANSPORT_VARIANTS, variant
 
@@ -41,6 +42,7 @@ class Trial:
     canary_hits: int
     public_connects: int
     hops: int
+    answered_by: str | None  # the host of the final answer, None when nothing answered
 
 
 class StubResolver:
@@ -130,6 +132,9 @@ def rig() -> Iterator[Rig]:
     for s in SPELLINGS:
         target = f"http://{s.host}:{made.port(s)}/hit/{s.name}"
         fault.routes[f"/go/{s.name}"] = _redirect(target)
+    for name, template in LOCATION_TRICKS.items():
+        location = template.format(c=canaries["v4"].port, f=fault.port)
+        fault.routes[f"/trick/{name}"] = _redirect(location)
     fault.start()
     try:
         yield made
@@ -160,23 +165,30 @@ async def _run_way(made: Rig, spy: Spy, transport: str, label: str, way: str) ->
         deadline=3.0,
         connect_timeout=2.0,
     )
+    if way == "redirect-trick":
+        urls = [(n, f"http://{FAULT_HOST}:{made.fault.port}/trick/{n}") for n in LOCATION_TRICKS]
+    else:
+        urls = [(s.name, made.url(s, way)) for s in SPELLINGS]
     trials = []
     async with Session(options=options, resolver=resolver) as session:
-        for s in SPELLINGS:
+        for name, url in urls:
             since = len(spy.attempts)
             try:
-                live, fetched = await probe_live(session, made.url(s, way))
+                live, fetched = await probe_live(session, url)
                 status: str = live.status
                 error, hops = fetched.error, len(fetched.hops)
+                by = urlsplit(fetched.final_url).hostname if fetched.status else None
             except Exception as e:  # a crash is a figure, not the end of the run
-                status, error, hops = f"crash: {e!r}", None, 0
+                status, error, hops, by = f"crash: {e!r}", None, 0, None
             hits, public = _hits(spy, since)
-            trials.append(Trial(s.name, way, label, status, error, hits, public, hops))
+            trials.append(Trial(name, way, label, status, error, hits, public, hops, by))
     return trials
 
 
 def run_ssrf(
-    *, transports: tuple[str, ...] = TRANSPORT_VARIANTS, ways: tuple[str, ...] = WAYS
+    *,
+    transports: tuple[str, ...] = TRANSPORT_VARIANTS,
+    ways: tuple[str, ...] = (*WAYS, "redirect-trick"),
 ) -> tuple[list[Trial], int]:
     """Every trial, and how many connections the canary servers themselves counted."""
     trials: list[Trial] = []

@@ -10,8 +10,8 @@ import pytest
 
 from provenance.probe.session import Session, SessionOptions
 
-from .spellings import SPELLINGS, WAYS
-from .ssrf import PROXY_VARS, StubResolver, Trial, proxy_env, rig, run_ssrf
+from .spellings import LOCATION_TRICKS, SPELLINGS, WAYS
+from .ssrf import FAULT_HOST, PROXY_VARS, StubResolver, Trial, proxy_env, rig, run_ssrf
 from .ssrf_variants import TRANSPORT_VARIANTS
 
 REFUSED = {"blocked-address", "bad-url", "bad-scheme"}
@@ -27,9 +27,9 @@ def test_every_spelling_every_way_every_transport(outcome: tuple[list[Trial], in
     trials, _ = outcome
     assert len(SPELLINGS) >= 40
     assert len({s.host for s in SPELLINGS}) == len(SPELLINGS)
-    assert Counter((t.way, t.transport) for t in trials) == {
-        (w, t): len(SPELLINGS) for w in WAYS for t in TRANSPORT_VARIANTS
-    }
+    expected = {(w, t): len(SPELLINGS) for w in WAYS for t in TRANSPORT_VARIANTS}
+    expected |= {("redirect-trick", t): len(LOCATION_TRICKS) for t in TRANSPORT_VARIANTS}
+    assert Counter((t.way, t.transport) for t in trials) == expected
 
 
 def test_no_canary_hit(outcome: tuple[list[Trial], int]) -> None:
@@ -41,9 +41,18 @@ def test_no_canary_hit(outcome: tuple[list[Trial], int]) -> None:
 
 def test_refused_by_a_check_not_by_luck(outcome: tuple[list[Trial], int]) -> None:
     trials, _ = outcome
-    odd = [t for t in trials if t.way != "rebinding" and t.error not in REFUSED]
-    assert odd == []
-    assert {t.status for t in trials if t.way != "rebinding"} == {"unknown"}
+    checked = [t for t in trials if t.way in ("literal", "dns", "redirect")]
+    assert [t for t in checked if t.error not in REFUSED] == []
+    assert {t.status for t in checked} == {"unknown"}
+
+
+def test_only_the_allowed_host_ever_answers(outcome: tuple[list[Trial], int]) -> None:
+    """Parser tricks in Location either are refused or stay on the allowed host."""
+    trials, _ = outcome
+    assert [t for t in trials if t.answered_by not in (None, FAULT_HOST)] == []
+    tricks = {t.spelling: t for t in trials if t.way == "redirect-trick" and t.status == "alive"}
+    # only the tricks a browser would read as //127.0.0.2 but httpx keeps as a path
+    assert set(tricks) <= {"backslash-path", "mixed-slashes"}
 
 
 def test_redirects_were_followed_to_the_spelling(outcome: tuple[list[Trial], int]) -> None:
