@@ -113,10 +113,13 @@ async def read_capped(response: httpx.Response, cap: int) -> tuple[bytes, bool]:
     header = response.headers.get("content-encoding", "").lower()
     # Codings are listed in the order applied: "gzip, gzip" is a bomb inside a bomb.
     codings = [c.strip() for c in header.split(",") if c.strip() not in ("", "identity")]
-    known = all(c in _WBITS for c in codings)
-    decoders = [zlib.decompressobj(_WBITS[c]) for c in reversed(codings)] if known else []
+    unknown = [c for c in codings if c not in _WBITS]
+    if unknown:
+        # Not what we asked for; its bytes are not the page, so no verdict may use them.
+        raise httpx.DecodingError(f"unsupported Content-Encoding {', '.join(unknown)}")
+    decoders = [zlib.decompressobj(_WBITS[c]) for c in reversed(codings)]
     out = bytearray()
-    async for chunk in response.aiter_raw() if known else response.aiter_bytes():
+    async for chunk in response.aiter_raw():
         if _feed(decoders, chunk, out, cap):
             return bytes(out[:cap]), True
     return bytes(out), False
