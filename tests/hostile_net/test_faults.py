@@ -49,6 +49,11 @@ def test_the_bomb_stops_at_the_cap(
         result = results[transport, path]
         assert CAP < result.decoded <= CAP + CHUNK, path
         assert result.drift is None, path
+    # two layers: the inner one stops at the cap, the outer one a step ahead of it
+    stacked = results[transport, "/bomb-stacked"]
+    assert CAP < stacked.decoded <= 2 * (CAP + CHUNK)
+    assert stacked.largest <= CHUNK
+    assert stacked.drift is None
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
