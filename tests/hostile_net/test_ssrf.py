@@ -98,3 +98,21 @@ def test_the_canary_sees_a_host_that_was_allowed(transport: str) -> None:
         assert asyncio.run(fetch()) == 200
         assert made.canaries["v4"].hits["/hit"] == 1
         assert ("127.0.0.2", port) in spy.attempts
+
+
+def test_the_proxy_canary_is_live_when_the_environment_is_trusted() -> None:
+    """With trust_env on, aiohttp would go to the proxy canary; off (the default) it does not."""
+    with rig() as made, made.spy():
+        canary = made.canaries["v4"]
+        url = f"http://example.org:{canary.port}/through-proxy"
+
+        async def fetch(trusted: bool) -> None:
+            options = SessionOptions(transport="aiohttp", trust_env=trusted, retries=0, rate=0.0)
+            async with Session(options=options, resolver=StubResolver()) as session:
+                await session.fetch(url)
+
+        with proxy_env(f"http://127.0.0.2:{canary.port}"):
+            asyncio.run(fetch(False))
+            assert canary.connections == 0
+            asyncio.run(fetch(True))
+        assert canary.hits["/through-proxy"] + canary.connections >= 1
