@@ -141,6 +141,9 @@ def routes() -> dict[str, Route]:
         "/429-date": _date_in(30),
         "/429-bare": throttled,
         "/429-bare-capped": throttled,
+        "/429-huge": _page(429, b"slow down", Retry_After="9" * 400),
+        "/429-garbage-then-ok": _nth(_page(429, b"slow down", Retry_After="soon"), _page(200)),
+        "/429-past-date-then-ok": _nth(_date_in(-3600), _page(200)),
         "/500-then-ok": _nth(_page(500, b"oops"), _page(200)),
         "/502-then-ok": _nth(_page(502, b"bad gateway"), _page(200), times=2),
         "/503-then-ok": _nth(_page(503, b"busy", Retry_After="1"), _page(200)),
@@ -167,6 +170,11 @@ ROWS: tuple[FaultRow, ...] = (
     FaultRow(path="/429-bare", expect="rate-limited", slept_at_least=120),
     # the default wait is longer than the user lets us wait: report at once
     FaultRow(path="/429-bare-capped", expect="rate-limited", max_wait=30),
+    # a wait longer than the universe (float infinity): report at once, never sleep on it
+    FaultRow(path="/429-huge", expect="rate-limited"),
+    # an unreadable Retry-After is no Retry-After: the default 60 s
+    FaultRow(path="/429-garbage-then-ok", expect="alive", slept_at_least=60),
+    FaultRow(path="/429-past-date-then-ok", expect="alive"),
     FaultRow(path="/500-then-ok", expect="alive"),
     FaultRow(path="/502-then-ok", expect="alive"),
     FaultRow(path="/503-then-ok", expect="alive"),
