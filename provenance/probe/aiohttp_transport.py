@@ -8,7 +8,6 @@ aiohttp speaks HTTP/1.1 only.
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 
 import aiohttp
@@ -81,14 +80,8 @@ class GuardedAiohttpTransport(AiohttpTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Check IP-literal hosts (aiohttp does not resolve them), then send."""
-        host = request.url.host
         try:
-            literal = ipaddress.ip_address(host)
-        except ValueError:
-            literal = None
-        if literal is not None:
-            try:
-                self.policy.check(host, str(literal))
-            except BlockedAddressError as e:
-                raise httpx.ConnectError(str(e), request=request) from e
+            self.policy.check_literal(request.url.host)
+        except BlockedAddressError as e:
+            raise httpx.ConnectError(str(e), request=request) from e
         return await super().handle_async_request(request)

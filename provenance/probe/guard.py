@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
@@ -24,6 +25,7 @@ _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
 _SIX_TO_FOUR = ipaddress.ip_network("2002::/16")
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
+_HEX_LABEL = re.compile(r"0[xX][0-9a-fA-F]*")
 
 
 class BlockedAddressError(httpcore.ConnectError):
@@ -90,6 +92,15 @@ def parse_ip(text: str) -> IPAddress | None:
         return None
 
 
+def ends_in_number(host: str) -> bool:
+    """WHATWG's test for a host meant as IPv4: its last label is decimal or 0x-hex digits."""
+    labels = host.split(".")
+    if len(labels) > 1 and labels[-1] == "":
+        labels.pop()
+    last = labels[-1]
+    return (last.isascii() and last.isdigit()) or _HEX_LABEL.fullmatch(last) is not None
+
+
 async def system_resolve(host: str, port: int) -> list[str]:
     """Resolve with the system resolver, every address family."""
     loop = asyncio.get_running_loop()
@@ -124,6 +135,24 @@ class AddressPolicy:
                 f"refused {host} ({ip}): {why} address; use --allow-host {host} to permit it"
             )
 
+    def check_literal(self, host: str) -> None:
+        """Refuse a URL host that is an address in any spelling, before anything connects.
+
+        Clients that skip the resolver for what looks like an address (aiohttp: digits and
+        dots, or a colon) would hand ``127.1`` or ``2130706433`` to the C library, which
+        reads them as 127.0.0.1; so every such host is checked here. One that ends in a
+        number but cannot be read (``127.0.0.1.``, ``0x7f.0.0.1.``) is refused rather than
+        left to a library to interpret or sent to DNS, as browsers refuse it.
+        """
+        if self.allows_host(host):
+            return
+        bare = host.strip("[]")
+        ip = parse_ip(bare)
+        if ip is not None:
+            self.check(host, str(ip))
+        elif ":" in bare or ends_in_number(bare):
+            raise BlockedAddressError(f"refused {host}: not a readable address")
+
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """An httpcore backend that resolves, checks and connects to the same address."""
@@ -141,6 +170,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
     async def resolve_checked(self, host: str, port: int) -> list[str]:
         """Resolve once and return addresses, refusing if any of them is refused."""
+        # A host such as ``127.0.0.1.`` is neither read as an address nor worth a DNS query.
+        self.policy.check_literal(host)
         literal = parse_ip(host)
         addresses = [str(literal)] if literal is not None else await self.resolver(host, port)
         if not addresses:

@@ -88,14 +88,21 @@ def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> fl
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
-def _feed(decoder: zlib._Decompress, chunk: bytes, out: bytearray, cap: int) -> bool:
-    """Decompress a chunk without ever producing more than the cap; True when over it."""
+_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+_STEP = 64 * 1024  # the most one coding layer may hand on at a time
+
+
+def _feed(decoders: list[zlib._Decompress], chunk: bytes, out: bytearray, cap: int) -> bool:
+    """Push a chunk through every coding layer, a step at a time; True when over the cap."""
+    if not decoders:
+        out += chunk
+        return len(out) > cap
+    first, rest = decoders[0], decoders[1:]
     data = chunk
     while data:
-        out += decoder.decompress(data, cap + 1 - len(out))
-        if len(out) > cap:
+        if _feed(rest, first.decompress(data, _STEP), out, cap):
             return True
-        data = decoder.unconsumed_tail
+        data = first.unconsumed_tail
     return False
 
 
@@ -103,19 +110,17 @@ async def read_capped(response: httpx.Response, cap: int) -> tuple[bytes, bool]:
     """Read a streamed body, decoding gzip/deflate ourselves so decoded bytes stay capped."""
     if response.is_stream_consumed:  # already read, as mock transports do
         return response.content[:cap], len(response.content) > cap
-    encoding = response.headers.get("content-encoding", "").strip().lower()
+    header = response.headers.get("content-encoding", "").lower()
+    # Codings are listed in the order applied: "gzip, gzip" is a bomb inside a bomb.
+    codings = [c.strip() for c in header.split(",") if c.strip() not in ("", "identity")]
+    unknown = [c for c in codings if c not in _WBITS]
+    if unknown:
+        # Not what we asked for; its bytes are not the page, so no verdict may use them.
+        raise httpx.DecodingError(f"unsupported Content-Encoding {', '.join(unknown)}")
+    decoders = [zlib.decompressobj(_WBITS[c]) for c in reversed(codings)]
     out = bytearray()
-    if encoding in ("gzip", "x-gzip", "deflate"):
-        wbits = 16 + zlib.MAX_WBITS if encoding != "deflate" else zlib.MAX_WBITS
-        decoder = zlib.decompressobj(wbits)
-        async for chunk in response.aiter_raw():
-            if _feed(decoder, chunk, out, cap):
-                return bytes(out[:cap]), True
-        return bytes(out), False
-    chunks = response.aiter_raw() if encoding in ("", "identity") else response.aiter_bytes()
-    async for chunk in chunks:
-        out += chunk
-        if len(out) > cap:
+    async for chunk in response.aiter_raw():
+        if _feed(decoders, chunk, out, cap):
             return bytes(out[:cap]), True
     return bytes(out), False
 
