@@ -37,8 +37,8 @@ def _properties() -> tuple[int, list[str]]:
     return sum(props.EXAMPLES.values()), crashes
 
 
-def _canary(base: Path) -> tuple[str, int]:
-    """Canary hits from the network cases, once the probe and its cases exist."""
+def _network(base: Path) -> tuple[str, dict[str, int]]:
+    """The network rows' figures, once the probe and its cases exist in this checkout."""
     try:
         probe = importlib.util.find_spec("provenance.probe")
     except ImportError:
@@ -47,13 +47,13 @@ def _canary(base: Path) -> tuple[str, int]:
     # checkout's probe counts.
     places = list(probe.submodule_search_locations or []) if probe else []
     if not any(Path(p).resolve().is_relative_to(REPO / "provenance") for p in places):
-        return "n/a (probe not present)", 0
+        return "n/a (probe not present)", {}
     try:
         network = importlib.import_module(f"{__package__}.network")
     except ImportError:
-        return "n/a (probe present; network cases not yet added)", 0
-    hits: int = network.canary_hits(base)
-    return str(hits), hits
+        return "n/a (probe present; network cases not yet added)", {}
+    found: dict[str, int] = network.network_figures(base)
+    return str(found["canary_hits"]), found
 
 
 def _cases(base: Path) -> tuple[dict[str, Any], list[str]]:
@@ -82,16 +82,17 @@ def collect(profile: str) -> dict[str, Any]:
         locks = faults.contend(base / "lock", rounds=5) + faults.paired_launches(base / "pair", 2)
         rerun = faults.reruns(base / "rerun")
         bounds = resources.measure(base / "bounds", sparse_gib=max(2, numbers.sparse_gib))
-        canary, hits = _canary(base / "net")
+        canary, net = _network(base / "net")
         figures.update(
             cases=cases,
             property_examples=examples,
-            inputs=cases["inputs"] + examples,
-            crashes=cases["crashes"] + len(prop_crashes),
+            inputs=cases["inputs"] + examples + net.get("inputs", 0),
+            crashes=cases["crashes"] + len(prop_crashes) + net.get("crashes", 0),
             silent_passes=cases["silent"],
             opens_outside=cases["opens_outside"],
             canary=canary,
-            canary_hits=hits,
+            canary_hits=net.get("canary_hits", 0),
+            network=net,
             kill_trials=kills.trials,
             kill_survived=kills.survived,
             kill_inside_write=kills.inside_write,
@@ -106,6 +107,16 @@ def collect(profile: str) -> dict[str, Any]:
     return figures
 
 
+def _net(net: dict[str, int]) -> str:
+    if not net:
+        return "n/a"
+    return (
+        f"{net['ssrf_trials']} SSRF trials, {net['fault_trials']} fault rows: "
+        f"{net['false_dead']} false dead, {net['false_drift']} false drift, "
+        f"{net['wrong_class']} wrong class"
+    )
+
+
 def passed(f: dict[str, Any]) -> bool:
     """Every figure is what the issue demands."""
     return (
@@ -113,6 +124,7 @@ def passed(f: dict[str, Any]) -> bool:
         and f["silent_passes"] == 0
         and f["opens_outside"] == 0
         and f["canary_hits"] == 0
+        and all(f["network"].get(k, 0) == 0 for k in ("false_dead", "false_drift", "wrong_class"))
         and f["kill_survived"] == f["kill_trials"] > 0
         and f["cases"]["mismatches"] == 0
         and not f["bound_problems"]
@@ -144,6 +156,7 @@ def render(f: dict[str, Any]) -> str:
         f"silent passes:           {f['silent_passes']}",
         f"opens outside the root:  {f['opens_outside']}",
         f"canary hits:             {f['canary']}",
+        f"network rows:            {_net(f['network'])}",
         f"kill trials survived:    {f['kill_survived']}/{f['kill_trials']} "
         f"({f['kill_inside_write']} left a temp or lock file, cleaned by the next run)",
         f"wrong outcomes:          {c['mismatches']} (exit code or codes differ from the table)",
