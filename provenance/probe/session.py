@@ -75,7 +75,7 @@ class SessionOptions:
     trust_env: bool = False
     http2: bool = True
     keepalive: int = 20
-    transport: str = "httpx"
+    transport: str = "aiohttp"
 
 
 def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float | None:
