@@ -188,7 +188,9 @@ class Session:
             if factory is None:
                 raise UsageError(f"unknown transport {self.options.transport!r}")
             transport = factory(self._spec(resolver))
-        timeout = httpx.Timeout(self.options.deadline, connect=self.options.connect_timeout)
+        # The deadline bounds each whole request (see _send); a read timeout too would only
+        # rearm a timer on every chunk received.
+        timeout = httpx.Timeout(None, connect=self.options.connect_timeout)
         self.client = httpx.AsyncClient(
             transport=transport,
             trust_env=self.options.trust_env,
