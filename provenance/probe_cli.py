@@ -55,7 +55,7 @@ def _add_network(parser: argparse.ArgumentParser) -> None:
         help="let HOST through the refusal of loopback/private addresses (repeatable)",
     )
     add("--trust-env", action="store_true", help="use proxy settings from the environment")
-    add("--transport", choices=sorted(TRANSPORTS), default="httpx", help="HTTP transport")
+    add("--transport", choices=sorted(TRANSPORTS), default="aiohttp", help="HTTP transport")
     add("--concurrency", type=int, default=16, help="requests in flight (default 16)")
     add("--per-host", type=int, default=4, help="requests in flight per host (default 4)")
     add("--rate", type=float, default=2.0, help="requests a second per host, 0 = no limit")

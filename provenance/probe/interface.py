@@ -7,6 +7,7 @@ it must apply the SSRF guard on resolved addresses. ``TRANSPORTS`` is the regist
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -65,6 +66,33 @@ class TransportSpec:
     http2: bool
     trust_env: bool
     resolver: Resolver | None = None
+
+
+class RunResolver:
+    """Resolve each host once for the run; concurrent lookups of a host share one answer.
+
+    Only answers are kept, never failures, so a temporary DNS error is retried. The guard
+    still checks every address it is given, and connects to the checked address, so the
+    rebinding rule holds: the one answer is both what was checked and what is used.
+    """
+
+    def __init__(self, resolve: Resolver) -> None:
+        self.resolve = resolve
+        self._answers: dict[tuple[str, int], asyncio.Future[list[str]]] = {}
+
+    async def __call__(self, host: str, port: int) -> list[str]:
+        """The addresses of ``host``, looked up at most once while they keep resolving."""
+        key = (host.lower(), port)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = asyncio.ensure_future(self.resolve(host, port))
+        try:
+            # Shielded: one caller's cancellation must not cancel the others' lookup.
+            return list(await asyncio.shield(answer))
+        except BaseException:
+            if answer.done() and self._answers.get(key) is answer:
+                del self._answers[key]
+            raise
 
 
 TransportFactory = Callable[[TransportSpec], httpx.AsyncBaseTransport]

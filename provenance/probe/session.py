@@ -25,8 +25,14 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from provenance.errors import UsageError
-from provenance.probe.guard import AddressPolicy, Resolver
-from provenance.probe.interface import TRANSPORTS, Fetched, FetchError, TransportSpec
+from provenance.probe.guard import AddressPolicy, Resolver, system_resolve
+from provenance.probe.interface import (
+    TRANSPORTS,
+    Fetched,
+    FetchError,
+    RunResolver,
+    TransportSpec,
+)
 from provenance.probe.models import Hop
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -69,7 +75,7 @@ class SessionOptions:
     trust_env: bool = False
     http2: bool = True
     keepalive: int = 20
-    transport: str = "httpx"
+    transport: str = "aiohttp"
 
 
 def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -145,6 +151,15 @@ def _connect_error(e: BaseException) -> tuple[FetchError, str]:
     return "network", str(e) or type(e).__name__
 
 
+class _Cookies(httpx.Cookies):
+    """httpx's cookie jar, which parses a response only when it sets a cookie."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        """Store the cookies a response sets (httpx wraps each one for urllib otherwise)."""
+        if "set-cookie" in response.headers:
+            super().extract_cookies(response)
+
+
 @dataclass
 class _Host:
     """Per-host politeness state."""
@@ -178,7 +193,9 @@ class Session:
             if factory is None:
                 raise UsageError(f"unknown transport {self.options.transport!r}")
             transport = factory(self._spec(resolver))
-        timeout = httpx.Timeout(self.options.deadline, connect=self.options.connect_timeout)
+        # The deadline bounds each whole request (see _send); a read timeout too would only
+        # rearm a timer on every chunk received.
+        timeout = httpx.Timeout(None, connect=self.options.connect_timeout)
         self.client = httpx.AsyncClient(
             transport=transport,
             trust_env=self.options.trust_env,
@@ -186,6 +203,8 @@ class Session:
             timeout=timeout,
             headers={"User-Agent": self.options.user_agent, "Accept-Encoding": "gzip, deflate"},
         )
+        # httpx offers no switch for its jar; ours skips the costly parse when no cookie came.
+        self.client._cookies = _Cookies()
 
     def _spec(self, resolver: Resolver | None) -> TransportSpec:
         o = self.options
@@ -195,7 +214,7 @@ class Session:
             keepalive=o.keepalive,
             http2=o.http2,
             trust_env=o.trust_env,
-            resolver=resolver,
+            resolver=RunResolver(resolver or system_resolve),
         )
 
     async def __aenter__(self) -> Session:
@@ -209,9 +228,10 @@ class Session:
     def _host(self, url: str) -> _Host:
         # Limits and 429 cool-downs are per server: host and port.
         host = urlsplit(url).netloc.lower().rsplit("@", 1)[-1]
-        if host not in self._hosts:
-            self._hosts[host] = _Host(slots=asyncio.Semaphore(self.options.per_host))
-        return self._hosts[host]
+        state = self._hosts.get(host)
+        if state is None:
+            state = self._hosts[host] = _Host(slots=asyncio.Semaphore(self.options.per_host))
+        return state
 
     async def fetch(
         self,
