@@ -168,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated groups to run: startup, pages, cold, large, million (default: all)",
+        help="comma-separated groups to run: startup, pages, cold, large, million, probe "
+        "(default: all)",
     )
     options = parser.parse_args(argv)
     profile = PROFILES[options.profile]
@@ -193,12 +194,36 @@ def main(argv: list[str] | None = None) -> int:
         results.update(cases)
         for line in table(cases):
             say(line)
-    say("\n== probe at the concurrency bound: not measured yet (the probe lands later)")
-    # PROBE: rows for `provenance probe` against a loopback server go here.
+    probe_targets: list[Target] = []
+    if not chosen or "probe" in chosen:
+        probe_targets = probe_group(count)
     say("\n== targets")
     for target in targets(results, profile.large_files * profile.large_mb * corpus.MB):
         say(target.line())
+    for target in probe_targets:
+        say(target.line())
     return 1 if any(c.failed for c in results.values()) else 0
+
+
+def probe_group(rounds: int) -> list[Target]:
+    """The probe at the concurrency bound: 2,000 loopback URLs, 50 ms added latency."""
+    from benchmarks import probe_bench
+
+    say("\n== probe: 2,000 URLs on loopback, 50 ms added latency (politeness lifted)")
+    say("  " + machine()[-1])
+    rows = probe_bench.run(rounds=max(1, rounds))
+    say(probe_bench.table(rows))
+    default = [r for r in rows if r["client"].startswith("aiohttp") and r["hosts"] == 1]
+    return [
+        Target(
+            f"probe, concurrency {r['concurrency']}: % of N x latency / concurrency",
+            r["percent_of_bound"],
+            80.0,
+            "%",
+            higher_is_better=True,
+        )
+        for r in default
+    ]
 
 
 def groups(profile: Profile, work: Path, have: dict[str, bool], count: int) -> list[Group]:
