@@ -77,6 +77,16 @@ def _lock(target: str) -> Iterator[None]:
         os.close(fd)
 
 
+def fsync_dir(folder: str) -> None:
+    """Make a rename in ``folder`` durable (best effort: some file systems refuse)."""
+    with contextlib.suppress(OSError):
+        dfd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
 def write_atomic(target: str, data: bytes) -> None:
     """Replace ``target`` with ``data`` atomically and durably, under a lock."""
     folder = os.path.dirname(os.path.abspath(target))
@@ -107,9 +117,4 @@ def write_atomic(target: str, data: bytes) -> None:
                 where=target,
                 hint="the previous file, if any, is unchanged",
             ) from e
-        with contextlib.suppress(OSError):
-            dfd = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
+        fsync_dir(folder)

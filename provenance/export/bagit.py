@@ -10,7 +10,6 @@ temporary folder beside the target and renamed into place, so a bag is whole or 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import re
@@ -21,6 +20,7 @@ from datetime import date
 
 from provenance import __version__
 from provenance import manifest as manifests
+from provenance.atomic import fsync_dir
 from provenance.errors import InputError, OutputError, UsageError
 from provenance.export.source import Source
 from provenance.hashing import CHUNK
@@ -192,9 +192,4 @@ def export_bag(
                 f"cannot write the bag: {e.strerror or e}", where=out, hint="nothing was written"
             ) from e
         raise
-    with contextlib.suppress(OSError):
-        dfd = os.open(parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
+    fsync_dir(parent)
