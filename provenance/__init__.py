@@ -44,7 +44,7 @@ if TYPE_CHECKING:
         UrlClaim,
         VerifyReport,
     )
-    from provenance.records import OnProgress
+    from provenance.parallel import OnProgress
 
 _LAZY = {
     "probe": "provenance.api",
@@ -67,7 +67,7 @@ _LAZY = {
     "TimestampClaim": "provenance.models",
     "UrlClaim": "provenance.models",
     "VerifyReport": "provenance.models",
-    "OnProgress": "provenance.records",
+    "OnProgress": "provenance.parallel",
 }
 
 __all__ = [

@@ -17,7 +17,7 @@ from typing import Any
 
 from provenance.errors import CheckError, UsageError
 from provenance.models import FileRecord, VerifyReport
-from provenance.records import OnProgress
+from provenance.parallel import OnProgress
 
 
 def read_folder(

@@ -48,7 +48,7 @@ def _env_jobs() -> int:
     value = os.environ.get("PROVENANCE_JOBS", "")
     if value.isdigit() and int(value) > 0:
         return int(value)
-    from provenance.records import default_jobs
+    from provenance.parallel import default_jobs
 
     return default_jobs()
 

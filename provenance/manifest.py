@@ -15,7 +15,8 @@ from provenance.atomic import write_atomic
 from provenance.errors import InputError, ManifestError, UnsafePathError, UsageError
 from provenance.extract import EXTRACTOR_VERSION
 from provenance.models import MANIFEST_VERSION, FileRecord, Manifest
-from provenance.records import RECORD_SCHEMA, OnProgress, encode_records, read_records
+from provenance.parallel import OnProgress
+from provenance.records import RECORD_SCHEMA, encode_records, read_records
 
 MANIFEST_SCHEMA = "manifest.schema.json"
 

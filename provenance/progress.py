@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from provenance.records import OnProgress
+    from provenance.parallel import OnProgress
 
 
 @contextlib.contextmanager

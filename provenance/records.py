@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import NamedTuple, TypeVar
 
@@ -14,12 +14,10 @@ from provenance.extract import Extraction, extract_file
 from provenance.folder import Entry
 from provenance.hashing import Digest, digest_file
 from provenance.models import FileRecord, FileStatus, NameClaim, Problem
+from provenance.parallel import PARALLEL_ITEMS, OnProgress, parallel_map
 
 RECORD_SCHEMA = "record.schema.json"
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-PARALLEL_ITEMS = 64  # fewer small files than this are read here: a pool costs ~30 ms
-PARALLEL_BYTES = 32 << 20
-MAX_CHUNK = 1024
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -96,49 +94,6 @@ def with_folder_problems(records: Iterable[FileRecord]) -> list[FileRecord]:
         r.model_copy(update={"problems": [*r.problems, *extra[r.path]]}) if r.path in extra else r
         for r in records
     ]
-
-
-#: A progress callback: called with (items done, items in all) as results come in.
-OnProgress = Callable[[int, int], None]
-
-
-def _apply(func: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
-    return [func(item) for item in chunk]
-
-
-def parallel_map(
-    func: Callable[[T], R],
-    items: Sequence[T],
-    *,
-    jobs: int,
-    weight: int | None = None,
-    on_progress: OnProgress | None = None,
-) -> list[R]:
-    """Map in worker processes when it pays (enough work, several cores), else in order here.
-
-    Work is sent in chunks so that 20,000 small files cost a few dozen messages, not
-    20,000; a handful of large files (``weight`` = their bytes) still go one a task so
-    that every core gets one. Results come back in the order of ``items``.
-    """
-    total = len(items)
-    out: list[R] = []
-    heavy = weight is not None and weight >= PARALLEL_BYTES
-    if jobs <= 1 or not items or (total < PARALLEL_ITEMS and not heavy):
-        for item in items:
-            out.append(func(item))
-            if on_progress is not None:
-                on_progress(len(out), total)
-        return out
-    from concurrent.futures import ProcessPoolExecutor  # 35 ms of imports, only when used
-
-    size = max(1, min(MAX_CHUNK, total // (jobs * 4)))
-    chunks = [items[i : i + size] for i in range(0, total, size)]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
-        for part in pool.map(partial(_apply, func), chunks):
-            out.extend(part)
-            if on_progress is not None:
-                on_progress(len(out), total)
-    return out
 
 
 def read_records(
@@ -234,11 +189,3 @@ def _add_problems(encoded: Encoded, problems: Sequence[Problem]) -> Encoded:
     doc["problems"] += [p.model_dump(mode="json") for p in problems]
     errors = sum(1 for p in problems if p.severity == "error")
     return encoded._replace(json=orjson.dumps(doc), errors=encoded.errors + errors)
-
-
-def default_jobs() -> int:
-    """Worker processes to use: the cores this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)

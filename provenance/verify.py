@@ -15,13 +15,13 @@ from functools import partial
 
 from provenance import folder as folders
 from provenance import schemas
-from provenance.extract import EXTRACTOR_VERSION
+from provenance.extractor_version import EXTRACTOR_VERSION
 from provenance.folder import Entry
 from provenance.hashing import NotRegularFileError, digest_file
 from provenance.listing import COMPARED, RECORD_SCHEMA, Listed, Listing, load_listing
 from provenance.merge import Shard
 from provenance.models import FileRecord, Finding, ManifestResult, VerifyReport
-from provenance.records import OnProgress, parallel_map, read_record
+from provenance.parallel import OnProgress, parallel_map
 
 
 @dataclass(frozen=True)
@@ -177,6 +177,8 @@ def check(
 
 
 def _reread(root: str, declared: str | None, entry: Entry) -> FileRecord:
+    from provenance.records import read_record
+
     return read_record(root, entry, declared=declared)
 
 

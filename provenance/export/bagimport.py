@@ -17,7 +17,7 @@ from provenance import manifest as manifests
 from provenance.errors import InputError, UnsafePathError
 from provenance.export.bagit import decode_path
 from provenance.models import Finding, Manifest, ManifestResult, VerifyReport
-from provenance.records import OnProgress
+from provenance.parallel import OnProgress
 
 _LINE = re.compile(r"^([0-9a-fA-F]{64})[ \t]+\*?(.+)$")
 

@@ -25,7 +25,7 @@ from provenance.errors import InputError, OutputError, UsageError
 from provenance.export.source import Source
 from provenance.hashing import CHUNK
 from provenance.models import FileRecord, Manifest
-from provenance.records import OnProgress
+from provenance.parallel import OnProgress
 
 TAG_MANIFEST_FILE = "provenance-manifest.json"
 _OPEN = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)

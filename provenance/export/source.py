@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from provenance import manifest as manifests
 from provenance.models import Manifest
-from provenance.records import OnProgress
+from provenance.parallel import OnProgress
 
 
 @dataclass(frozen=True)

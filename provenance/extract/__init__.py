@@ -16,6 +16,7 @@ from provenance.extract.interface import Extractor, Page
 from provenance.extract.publishers import publisher_from_url
 from provenance.extract.registry import EXTRACTORS
 from provenance.extract.resolver import resolve
+from provenance.extractor_version import EXTRACTOR_VERSION  # noqa: E402
 from provenance.models import (
     Candidate,
     FileStatus,
@@ -25,8 +26,6 @@ from provenance.models import (
     UrlClaim,
 )
 from provenance.text import decode
-
-EXTRACTOR_VERSION = "2"
 
 
 @dataclass(frozen=True)
