@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from provenance.errors import ManifestError
 from provenance.models import FileRecord, Manifest, TimestampClaim
 
 
@@ -25,20 +21,11 @@ class Target:
 
 
 def load_manifest(path: Path) -> tuple[Manifest, Path]:
-    """Read and validate a manifest; return it and the folder it describes."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        manifest = Manifest.model_validate(json.loads(text))
-    except OSError as e:
-        raise ManifestError(f"cannot read: {e.strerror or e}", where=str(path)) from e
-    except json.JSONDecodeError as e:
-        raise ManifestError(f"not JSON: {e.msg} at line {e.lineno}", where=str(path)) from e
-    except ValidationError as e:
-        first = e.errors()[0]
-        field = "/".join(str(p) for p in first["loc"])
-        message = f"not a valid manifest: {field}: {first['msg']}"
-        raise ManifestError(message, where=str(path)) from e
-    return manifest, (path.parent / manifest.folder)
+    """Read and validate a manifest as verify does; return it and the folder it describes."""
+    from provenance import manifest as manifests
+
+    manifest = manifests.load(str(path))
+    return manifest, Path(manifests.folder_of(manifest, str(path)))
 
 
 def targets(manifest: Manifest, folder: Path) -> list[Target]:

@@ -76,7 +76,33 @@ def test_unreadable_manifest_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFix
     code, _ = run_probe(str(bad))
     assert code == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "not JSON" in err
+    assert err.count("\n") == 1 and "not valid JSON" in err
+
+
+def test_schema_invalid_manifest_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The probe reads manifests as verify does: the JSON Schema, formats checked, first."""
+    manifest = write_manifest(tmp_path, {"a.md": ("https://example.com/a", "2021-13-45", "text")})
+    code, _ = run_probe(str(manifest), "--no-live", "--no-archives", "--no-cache")
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "does not match manifest.schema.json" in err
+
+
+def test_folder_is_named_without_dot_dot(tmp_path: Path) -> None:
+    manifest = write_manifest(tmp_path, {"a.md": (None, None, "text")})
+    moved = tmp_path / "manifests" / "m.json"
+    moved.parent.mkdir()
+    doc = json.loads(manifest.read_text(encoding="utf-8"))
+    moved.write_text(json.dumps({**doc, "folder": "../pages"}), encoding="utf-8")
+    report = tmp_path / "r.json"
+    code, _ = run_probe(
+        str(moved), "--no-live", "--no-archives", "--no-cache", "--report", str(report)
+    )
+    assert code == 0
+    folder = json.loads(report.read_text(encoding="utf-8"))["results"][0]["folder"]
+    assert folder == str(tmp_path / "pages")
 
 
 @pytest.mark.parametrize(
