@@ -23,7 +23,15 @@ from provenance.probe.models import (
     ProbeEntry,
 )
 from provenance.probe.session import Session
-from provenance.probe.targets import Target, decode, distance, interval, midpoint, read_copy
+from provenance.probe.targets import (
+    Target,
+    decode,
+    distance,
+    interval,
+    midpoint,
+    read_copy,
+    without_lines,
+)
 
 IA_BASE = "https://web.archive.org/web"
 UNSETTLED_LIVE = frozenset({"unknown", "rate-limited"})
@@ -205,6 +213,8 @@ async def probe_target(
     live, live_text, live_cached = results[-1] if live_task else (None, None, False)
     cached = live_cached or any(o.cached for o in outcomes)
     ours = read_copy(target.copy, target.encoding)
+    if ours is not None:
+        ours = without_lines(ours, target.added_lines)
     ours_text = article_text(ours) if ours is not None else None
     best = _best(outcomes)
     drift = live_drift = None

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from provenance.models import FileRecord, Manifest, TimestampClaim
+from provenance.models import Evidence, FileRecord, Manifest, TimestampClaim
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class Target:
     when: TimestampClaim | None
     copy: Path
     encoding: str | None = None
+    added_lines: frozenset[int] = frozenset()
 
 
 def load_manifest(path: Path) -> tuple[Manifest, Path]:
@@ -37,9 +38,40 @@ def targets(manifest: Manifest, folder: Path) -> list[Target]:
             when=record.published or record.captured,
             copy=folder / record.path,
             encoding=record.encoding,
+            added_lines=added_lines(record),
         )
         for record in sorted(manifest.files, key=_path)
     ]
+
+
+def added_lines(record: FileRecord) -> frozenset[int]:
+    """Lines the mirror added to the article, found by the extraction's evidence.
+
+    A labelled original (``原文链接：…``), the mirror's own address (a share link, a
+    tracking image) and a feed mirror's fetch-time comment are no part of what the site
+    published; left in, they make an unchanged page look edited next to its memento.
+    A feed item's linked title is kept: the page has that title too.
+    """
+    claims: list[Evidence] = []
+    if record.original_url is not None and record.original_url.rule.startswith("label."):
+        claims.append(record.original_url)
+    if record.mirror_url is not None:
+        claims.append(record.mirror_url)
+    if record.captured is not None and record.captured.rule == "comment.epoch":
+        claims.append(record.captured)
+    lines: set[int] = set()
+    for claim in claims:
+        if claim.line > 0:
+            lines.update(range(claim.line, claim.line + claim.raw.count("\n") + 1))
+    return frozenset(lines)
+
+
+def without_lines(text: str, lines: frozenset[int]) -> str:
+    """The text without the given 1-based lines (CR and CRLF count as one line end)."""
+    if not lines:
+        return text
+    kept = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line for n, line in enumerate(kept, 1) if n not in lines)
 
 
 def _path(record: FileRecord) -> str:

@@ -184,3 +184,24 @@ def test_live_page_heuristics(status: int, body: str, hops: int, expected: str) 
         hops=chain,
     )
     assert classify(fetched).status == expected
+
+
+def test_lines_the_mirror_added_are_not_article_text() -> None:
+    """The seeds' own evidence says which lines a mirror added: label, share link, epoch."""
+    from testkit import ROOT
+
+    from provenance import manifest as manifests
+    from provenance.probe.targets import added_lines, read_copy, without_lines
+
+    seeds = manifests.load(str(ROOT / "manifests" / "seeds.json"))
+    by_path = {r.path: r for r in seeds.files}
+    assert added_lines(by_path["000_48c78df7aa8e8c42.txt"]) == {82}  # 原文链接（需翻墙）：…
+    assert added_lines(by_path["002_5eb1b2106f1fcec7.txt"]) == {1}  # <!--1618495142000-->
+    assert added_lines(by_path["004_42888320195507bf.txt"]) == {98, 100}  # share link, 原文地址
+    record = by_path["004_42888320195507bf.txt"]
+    text = read_copy(ROOT / "tests" / "data" / "seeds" / record.path, record.encoding)
+    assert text is not None
+    kept = article_text(without_lines(text, added_lines(record)))
+    assert "soundofhope.org/post" not in kept and "begood0513" not in kept
+    assert "希望之声" in kept  # the dateline is the site's own text: kept
+    assert without_lines("a\r\nb\rc\nd", frozenset({2, 3})) == "a\nd"
