@@ -33,7 +33,7 @@ def test_enabled_bar_draws_counts() -> None:
     assert "reading" in out.getvalue() and "3/3" in out.getvalue()
 
 
-def under_terminal(monkeypatch: pytest.MonkeyPatch, *args: str) -> bytes:
+def under_terminal(monkeypatch: pytest.MonkeyPatch, *args: str, expect: int = 0) -> bytes:
     """Run the CLI in-process with stderr on a pseudo-terminal; return what it received."""
     main_fd, child_fd = pty.openpty()
     received: list[bytes] = []
@@ -57,7 +57,7 @@ def under_terminal(monkeypatch: pytest.MonkeyPatch, *args: str) -> bytes:
     monkeypatch.undo()
     reader.join(timeout=10)
     os.close(main_fd)
-    assert code == 0
+    assert code == expect
     return b"".join(received)
 
 
@@ -106,3 +106,26 @@ def test_verbose_shows_the_evidence_of_each_value(described: Described) -> None:
     assert "  ERROR   future-timestamp: date, is: in future" in text
     summary = text.rstrip().rsplit("\n", 1)[-1]
     assert summary.startswith("6 files: 1 bad-name, 1 future-timestamp")
+
+
+def test_probe_bar_on_a_terminal_only_for_people(
+    described: Described, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The probe draws the same rich bar; --quiet, --format json and CI silence it."""
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    # Nothing asked of the network: exit 3 (nothing could be checked), but the bar runs.
+    offline = ["probe", str(described.manifest), "--no-live", "--no-archives", "--no-cache"]
+    drawn = under_terminal(monkeypatch, *offline, expect=3)
+    assert b"probe" in drawn and b"6/6" in drawn and COLOR.search(drawn)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = under_terminal(monkeypatch, *offline, expect=3)
+    assert b"6/6" in plain and not COLOR.search(plain)
+    for silent in (["--quiet"], ["--format", "json"]):
+        monkeypatch.setenv("TERM", "xterm-256color")
+        assert b"6/6" not in under_terminal(monkeypatch, *offline, *silent, expect=3), silent
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("CI", "true")
+    assert b"6/6" not in under_terminal(monkeypatch, *offline, expect=3)
