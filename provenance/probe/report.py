@@ -12,6 +12,8 @@ from xml.sax.saxutils import escape, quoteattr
 from provenance.errors import OutputError
 from provenance.probe.models import DriftResult, ProbeEntry, ProbeReport
 
+UNSETTLED_TEXT = frozenset({"unknown", "rate-limited", "tls-error", "blocked"})
+
 
 def _drift(label: str, drift: DriftResult | None) -> str:
     if drift is None:
@@ -32,6 +34,9 @@ def entry_line(entry: ProbeEntry) -> str:
         parts.append(f" live {entry.live.status}{code}")
         if entry.live.status == "moved" and entry.live.final_url:
             parts.append(f" → {entry.live.final_url}")
+        elif entry.live.status in UNSETTLED_TEXT and entry.live.error:
+            # Say why nothing was learnt: a refusal, a timeout, a 5xx after retries.
+            parts.append(f" ({entry.live.error})")
     if entry.memento is not None:
         m = entry.memento
         away = f", {m.distance_seconds} s away" if m.distance_seconds is not None else ""

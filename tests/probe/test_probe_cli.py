@@ -169,3 +169,18 @@ def test_network_is_blocked_by_default() -> None:
 
     with socket.socket() as s, pytest.raises(RuntimeError, match="Network is disabled"):
         s.connect(("192.0.2.1", 80))
+
+
+def test_text_says_why_a_live_check_learnt_nothing() -> None:
+    from provenance.probe.models import LiveResult, ProbeEntry
+    from provenance.probe.report import entry_line
+
+    refused = "refused localhost (127.0.0.1): loopback address; use --allow-host localhost"
+    live = LiveResult(status="unknown", error=refused, reason="blocked-address")
+    entry = ProbeEntry(
+        path="a.md", url="http://localhost/a", published=None, live=live, memento=None,
+        drift=None, live_drift=None,
+    )  # fmt: skip
+    assert entry_line(entry).endswith(f"live unknown ({refused})")
+    dead = live.model_copy(update={"status": "dead", "http_status": 404, "error": "gone"})
+    assert entry_line(entry.model_copy(update={"live": dead})).endswith("live dead 404")
