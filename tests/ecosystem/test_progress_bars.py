@@ -112,20 +112,23 @@ def test_probe_bar_on_a_terminal_only_for_people(
     described: Described, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The probe draws the same rich bar; --quiet, --format json and CI silence it."""
-    monkeypatch.setenv("TERM", "xterm-256color")
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.delenv("CI", raising=False)
     # Nothing asked of the network: exit 3 (nothing could be checked), but the bar runs.
     offline = ["probe", str(described.manifest), "--no-live", "--no-archives", "--no-cache"]
-    drawn = under_terminal(monkeypatch, *offline, expect=3)
-    assert b"probe" in drawn and b"6/6" in drawn and COLOR.search(drawn)
-    monkeypatch.setenv("TERM", "xterm-256color")
-    monkeypatch.setenv("NO_COLOR", "1")
-    plain = under_terminal(monkeypatch, *offline, expect=3)
+
+    def drawn(*extra: str, ci: bool = False, no_color: bool = False) -> bytes:
+        # under_terminal undoes every monkeypatch when it is done: set them each time.
+        monkeypatch.setenv("TERM", "xterm-256color")
+        for name, wanted in (("CI", ci), ("NO_COLOR", no_color)):
+            if wanted:
+                monkeypatch.setenv(name, "1")
+            else:
+                monkeypatch.delenv(name, raising=False)
+        return under_terminal(monkeypatch, *offline, *extra, expect=3)
+
+    bar_ = drawn()
+    assert b"probe" in bar_ and b"6/6" in bar_ and COLOR.search(bar_)
+    plain = drawn(no_color=True)
     assert b"6/6" in plain and not COLOR.search(plain)
     for silent in (["--quiet"], ["--format", "json"]):
-        monkeypatch.setenv("TERM", "xterm-256color")
-        assert b"6/6" not in under_terminal(monkeypatch, *offline, *silent, expect=3), silent
-    monkeypatch.setenv("TERM", "xterm-256color")
-    monkeypatch.setenv("CI", "true")
-    assert b"6/6" not in under_terminal(monkeypatch, *offline, expect=3)
+        assert b"6/6" not in drawn(*silent), silent
+    assert b"6/6" not in drawn(ci=True)
