@@ -30,7 +30,7 @@ from provenance.probe.targets import (
     interval,
     midpoint,
     read_copy,
-    without_lines,
+    without_spans,
 )
 
 IA_BASE = "https://web.archive.org/web"
@@ -214,7 +214,7 @@ async def probe_target(
     cached = live_cached or any(o.cached for o in outcomes)
     ours = read_copy(target.copy, target.encoding)
     if ours is not None:
-        ours = without_lines(ours, target.added_lines)
+        ours = without_spans(ours, target.added)
     ours_text = article_text(ours) if ours is not None else None
     best = _best(outcomes)
     drift = live_drift = None

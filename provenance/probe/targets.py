@@ -18,7 +18,7 @@ class Target:
     when: TimestampClaim | None
     copy: Path
     encoding: str | None = None
-    added_lines: frozenset[int] = frozenset()
+    added: tuple[tuple[int, int, str], ...] = ()
 
 
 def load_manifest(path: Path) -> tuple[Manifest, Path]:
@@ -38,14 +38,17 @@ def targets(manifest: Manifest, folder: Path) -> list[Target]:
             when=record.published or record.captured,
             copy=folder / record.path,
             encoding=record.encoding,
-            added_lines=added_lines(record),
+            added=added_spans(record),
         )
         for record in sorted(manifest.files, key=_path)
     ]
 
 
-def added_lines(record: FileRecord) -> frozenset[int]:
-    """Lines the mirror added to the article, found by the extraction's evidence.
+Span = tuple[int, int, str]  # 1-based line, 0-based column, the text as written
+
+
+def added_spans(record: FileRecord) -> tuple[Span, ...]:
+    """What the mirror added to the article, located by the extraction's evidence.
 
     A labelled original (``原文链接：…``), the mirror's own address (a share link, a
     tracking image) and a feed mirror's fetch-time comment are no part of what the site
@@ -59,19 +62,36 @@ def added_lines(record: FileRecord) -> frozenset[int]:
         claims.append(record.mirror_url)
     if record.captured is not None and record.captured.rule == "comment.epoch":
         claims.append(record.captured)
-    lines: set[int] = set()
-    for claim in claims:
-        if claim.line > 0:
-            lines.update(range(claim.line, claim.line + claim.raw.count("\n") + 1))
-    return frozenset(lines)
+    return tuple(sorted((c.line, c.column, c.raw) for c in claims if c.line > 0 and c.raw))
 
 
-def without_lines(text: str, lines: frozenset[int]) -> str:
-    """The text without the given 1-based lines (CR and CRLF count as one line end)."""
-    if not lines:
+def without_spans(text: str, spans: tuple[Span, ...]) -> str:
+    """The text without the given spans (CR and CRLF count as one line end).
+
+    Only the matched text goes, not its whole line: a page saved as one long line keeps
+    its article. A span whose text is not where the evidence says is left alone.
+    """
+    if not spans:
         return text
-    kept = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "\n".join(line for n, line in enumerate(kept, 1) if n not in lines)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    starts = [0]
+    for n, char in enumerate(text):
+        if char == "\n":
+            starts.append(n + 1)
+    cuts: list[tuple[int, int]] = []
+    for line, column, raw in spans:
+        if line > len(starts):
+            continue
+        at = starts[line - 1] + column
+        if text.startswith(raw, at):
+            cuts.append((at, at + len(raw)))
+    out, last = [], 0
+    for begin, end in sorted(cuts):
+        if begin >= last:
+            out.append(text[last:begin])
+            last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _path(record: FileRecord) -> str:

@@ -62,7 +62,7 @@ def test_nearest_memento_and_verdicts(
     assert code == 1
 
 
-def test_lines_a_mirror_added_do_not_count_as_drift(
+def test_text_a_mirror_added_does_not_count_as_drift(
     pywb_root: tuple[str, Path], tmp_path: Path
 ) -> None:
     """An unchanged page kept as mirrors keep it, with the original's label at the foot."""
