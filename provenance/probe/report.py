@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from provenance.errors import OutputError
 from provenance.probe.models import DriftResult, ProbeEntry, ProbeReport
+from provenance.report.github import annotation
 
 UNSETTLED_TEXT = frozenset({"unknown", "rate-limited", "tls-error", "blocked"})
 
@@ -69,10 +70,6 @@ def render_json(report: ProbeReport) -> str:
     return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
-def _gh(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
 def render_github(report: ProbeReport) -> str:
     """GitHub Actions workflow commands: one annotation per finding."""
     lines = []
@@ -80,7 +77,8 @@ def render_github(report: ProbeReport) -> str:
         for entry in result.entries:
             for code in entry.findings:
                 path = f"{result.folder}/{entry.path}"
-                lines.append(f"::warning file={_gh(path)},title={code}::{_gh(entry_line(entry))}")
+                # ',' and ':' in a file name would end the file= property early.
+                lines.append(annotation("warning", path, code, entry_line(entry)))
     return "\n".join(lines) + ("\n" if lines else "") + render_text(report).splitlines()[-1] + "\n"
 
 

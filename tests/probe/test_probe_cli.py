@@ -65,6 +65,12 @@ def test_formats() -> None:
     assert "live dead 404" in text and "memento drifted" in text
     github = REPORTERS["github"](report)  # type: ignore[arg-type]
     assert github.startswith("::warning file=pages/a.md,title=live-dead::")
+    odd = report.model_copy(deep=True)  # type: ignore[attr-defined]
+    odd.results[0].entries[0] = (
+        odd.results[0].entries[0].model_copy(update={"path": "100% new, odd: name.md"})
+    )
+    first = REPORTERS["github"](odd).splitlines()[0]
+    assert first.startswith("::warning file=pages/100%25 new%2C odd%3A name.md,title=live-dead::")
     suite = ET.fromstring(REPORTERS["junit"](report))  # type: ignore[arg-type]
     assert suite.find("testsuite").get("failures") == "1"  # type: ignore[union-attr]
     assert probe_cli.exit_code(report) == 1  # type: ignore[arg-type]
