@@ -58,6 +58,9 @@ def render_text(report: ProbeReport) -> str:
         lines.extend(f"  {entry_line(e)}" for e in result.entries)
     flagged = sum(1 for e in entries if e.findings)
     verdict = "ok" if report.ok else ("findings" if flagged else "incomplete")
+    probed = [e for e in entries if e.url is not None]
+    if probed and not any(e.live is not None or e.archives for e in probed):
+        verdict = "checked nothing"  # --no-live and --no-archives: exit 3, not a clean bill
     lines.append(
         f"probe {verdict}: {len(entries)} files, {flagged} with findings, "
         f"{report.requests} requests"

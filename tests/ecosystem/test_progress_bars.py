@@ -109,7 +109,7 @@ def test_verbose_shows_the_evidence_of_each_value(described: Described) -> None:
 
 
 def test_probe_bar_on_a_terminal_only_for_people(
-    described: Described, monkeypatch: pytest.MonkeyPatch
+    described: Described, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The probe draws the same rich bar; --quiet, --format json and CI silence it."""
     # Nothing asked of the network: exit 3 (nothing could be checked), but the bar runs.
@@ -127,6 +127,7 @@ def test_probe_bar_on_a_terminal_only_for_people(
 
     bar_ = drawn()
     assert b"probe" in bar_ and b"6/6" in bar_ and COLOR.search(bar_)
+    assert b"probe checked nothing: 6 files" in capsys.readouterr().out.encode()
     plain = drawn(no_color=True)
     assert b"6/6" in plain and not COLOR.search(plain)
     for silent in (["--quiet"], ["--format", "json"]):
