@@ -43,7 +43,10 @@ def entry_line(entry: ProbeEntry) -> str:
         away = f", {m.distance_seconds} s away" if m.distance_seconds is not None else ""
         parts.append(f"; memento {m.datetime} of {m.count} captures{away}")
     elif entry.archives:
-        parts.append("; archives: " + ", ".join(a.status for a in entry.archives))
+        parts.append(
+            "; archives: "
+            + ", ".join(f"{a.status} ({a.error})" if a.error else a.status for a in entry.archives)
+        )
     parts.append(_drift("memento", entry.drift))
     parts.append(_drift("live page", entry.live_drift))
     return "".join(parts)

@@ -190,3 +190,19 @@ def test_text_says_why_a_live_check_learnt_nothing() -> None:
     assert entry_line(entry).endswith(f"live unknown ({refused})")
     dead = live.model_copy(update={"status": "dead", "http_status": 404, "error": "gone"})
     assert entry_line(entry.model_copy(update={"live": dead})).endswith("live dead 404")
+
+
+def test_text_says_why_an_archive_answered_nothing() -> None:
+    from provenance.probe.models import ArchiveAttempt, ProbeEntry
+    from provenance.probe.report import entry_line
+
+    refused = "refused 127.0.0.1 (127.0.0.1): loopback address"
+    attempts = [
+        ArchiveAttempt(archive="http://127.0.0.1:1/web", status="unknown", error=refused),
+        ArchiveAttempt(archive="https://web.archive.org/web", status="none", count=0),
+    ]
+    entry = ProbeEntry(
+        path="a.md", url="http://news.example/a", published=None, live=None, memento=None,
+        archives=attempts, drift=None, live_drift=None,
+    )  # fmt: skip
+    assert entry_line(entry).endswith(f"; archives: unknown ({refused}), none")
