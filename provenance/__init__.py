@@ -6,6 +6,7 @@ The library API (documented in :mod:`provenance.api`)::
     records = provenance.read_folder("pages/")          # list[provenance.FileRecord]
     report = provenance.verify("manifests/pages.json")  # provenance.VerifyReport
     report.ok
+    probed = provenance.probe("manifests/pages.json")  # provenance.ProbeReport (network)
 
 Names are loaded on first use, so ``import provenance`` (and the CLI's start-up) stays
 cheap; type checkers see them through the imports below.
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
         VerifyReport,
     )
     from provenance.parallel import OnProgress
+    from provenance.probe.models import ProbeEntry, ProbeReport
 
 _LAZY = {
     "probe": "provenance.api",
@@ -68,6 +70,8 @@ _LAZY = {
     "UrlClaim": "provenance.models",
     "VerifyReport": "provenance.models",
     "OnProgress": "provenance.parallel",
+    "ProbeEntry": "provenance.probe.models",
+    "ProbeReport": "provenance.probe.models",
 }
 
 __all__ = [
@@ -82,6 +86,8 @@ __all__ = [
     "NameClaim",
     "OnProgress",
     "OutputError",
+    "ProbeEntry",
+    "ProbeReport",
     "Problem",
     "ProvenanceError",
     "TextClaim",

@@ -13,11 +13,14 @@ prints or exits. Progress callbacks receive ``(done, total)``.
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from provenance.errors import CheckError, UsageError
 from provenance.models import FileRecord, VerifyReport
 from provenance.parallel import OnProgress
+
+if TYPE_CHECKING:
+    from provenance.probe.models import ProbeReport
 
 
 def read_folder(
@@ -51,7 +54,7 @@ def verify(
     return verify_manifests(list(manifests), options, on_progress=on_progress)
 
 
-def probe(*manifests: str, **options: Any) -> Any:
+def probe(*manifests: str, **options: Any) -> ProbeReport:
     """Probe the originals and archives of ``manifests`` (network); needs ``provenance.probe``."""
     try:
         module = importlib.import_module("provenance.probe")
@@ -66,4 +69,4 @@ def probe(*manifests: str, **options: Any) -> Any:
             "provenance.probe has no probe_manifests() entry point",
             hint="upgrade provenance; this version's probe cannot be called as a library",
         )
-    return run(list(manifests), **options)
+    return cast("ProbeReport", run(list(manifests), **options))

@@ -12,6 +12,7 @@ import os
 import sys
 from glob import glob
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from provenance.errors import EXIT_CANNOT_CHECK, EXIT_FINDINGS, EXIT_OK, ProvenanceError, UsageError
 from provenance.probe.cache import DEFAULT_CACHE, ProbeCache
@@ -22,6 +23,10 @@ from provenance.probe.models import ProbeEntry, ProbeManifestResult, ProbeReport
 from provenance.probe.report import REPORTERS, write_atomic
 from provenance.probe.session import DEFAULT_USER_AGENT, Session, SessionOptions
 from provenance.probe.targets import Target, load_manifest, targets
+from provenance.progress import bar
+
+if TYPE_CHECKING:
+    from provenance.parallel import OnProgress
 
 DEFAULT_MANIFESTS = "manifests"
 UNSETTLED = frozenset({"unknown", "rate-limited"})
@@ -89,6 +94,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         fmt = _env("FORMAT", "text")
         add("--format", choices=sorted(REPORTERS), default=fmt if fmt in REPORTERS else "text")
     add("--report", type=Path, help="also write the JSON report to this file (atomically)")
+    if "--quiet" not in parser._option_string_actions:
+        add("--quiet", "-q", action="store_true", help="no progress bar")
     add(
         "--archive",
         action="append",
@@ -158,24 +165,17 @@ def probe_options(ns: argparse.Namespace) -> ProbeOptions:
     )
 
 
-class Progress:
-    """A one-line ``\\r`` progress counter on stderr, only on a terminal."""
+class _Counter:
+    """Counts finished files for a progress callback ``(done, total)``, if there is one."""
 
-    def __init__(self, total: int, *, enabled: bool) -> None:
-        self.total, self.done, self.enabled = total, 0, enabled
+    def __init__(self, total: int, callback: OnProgress | None) -> None:
+        self.total, self.done, self.callback = total, 0, callback
 
     def tick(self) -> None:
         """Count one finished file."""
         self.done += 1
-        if self.enabled:
-            sys.stderr.write(f"\rprobe: {self.done}/{self.total} files")
-            sys.stderr.flush()
-
-    def close(self) -> None:
-        """Clear the line."""
-        if self.enabled and self.done:
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
+        if self.callback is not None:
+            self.callback(self.done, self.total)
 
 
 def _manifest_paths(ns: argparse.Namespace) -> list[Path]:
@@ -186,7 +186,7 @@ def _manifest_paths(ns: argparse.Namespace) -> list[Path]:
 
 
 async def _probe(
-    ns: argparse.Namespace, loaded: list[tuple[Path, Path, list[Target]]], progress: Progress
+    ns: argparse.Namespace, loaded: list[tuple[Path, Path, list[Target]]], progress: _Counter
 ) -> ProbeReport:
     options = probe_options(ns)
     cache = ProbeCache(None if ns.no_cache else ns.cache, max_age=ns.max_age)
@@ -254,11 +254,9 @@ def collect(options: argparse.Namespace, *, progress: bool = False) -> ProbeRepo
         manifest, folder = load_manifest(path)
         loaded.append((path, folder, targets(manifest, folder)))
     total = sum(len(items) for _, _, items in loaded)
-    bar = Progress(total, enabled=progress)
-    try:
-        return asyncio.run(_probe(options, loaded, bar))
-    finally:
-        bar.close()
+    color = not os.environ.get("NO_COLOR")
+    with bar("probe", enabled=progress, color=color) as callback:
+        return asyncio.run(_probe(options, loaded, _Counter(total, callback)))
 
 
 def namespace(manifests: list[str], **overrides: object) -> argparse.Namespace:
@@ -277,7 +275,7 @@ def namespace(manifests: list[str], **overrides: object) -> argparse.Namespace:
 def run(options: argparse.Namespace) -> int:
     """Probe the manifests' original URLs and archives; print the report; return the exit code."""
     try:
-        quiet = options.format == "json" or bool(os.environ.get("CI"))
+        quiet = options.quiet or options.format == "json" or bool(os.environ.get("CI"))
         report = collect(options, progress=sys.stderr.isatty() and not quiet)
         if options.report is not None:
             write_atomic(options.report, REPORTERS["json"](report))

@@ -155,4 +155,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as ``python -m``, this file is ``__main__``, a second copy of the module: the
+    # probe models register their schema in ``provenance.schemas``, so run that copy's main.
+    from provenance.schemas import main as registered_main
+
+    sys.exit(registered_main())

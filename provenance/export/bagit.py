@@ -132,7 +132,7 @@ def _bag_info(manifest: Manifest, info: BagInfo) -> str:
         ("Provenance-Manifest", TAG_MANIFEST_FILE),
         ("Provenance-Manifest-Version", str(manifest.manifest_version)),
         ("Provenance-Extractor-Version", manifest.extractor_version),
-        ("Provenance-Name-Scheme", manifest.name_scheme or "detected"),
+        ("Provenance-Name-Scheme", manifest.name_scheme or "undeclared"),
         ("Provenance-File-Count", str(manifest.file_count)),
         (
             "Provenance-Problem-Count",

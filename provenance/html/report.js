@@ -27,6 +27,28 @@
     return isNaN(t) ? null : t;
   }
 
+  // Axis ticks: years over a long span; quarters (or months) over three years or less,
+  // so that a collection from one or two years still has a readable axis.
+  function ticks(lo, hi) {
+    var out = [], a = new Date(lo), b = new Date(hi);
+    var months = (b.getUTCFullYear() - a.getUTCFullYear()) * 12 + b.getUTCMonth() - a.getUTCMonth();
+    if (months > 36) {
+      var y0 = a.getUTCFullYear(), y1 = b.getUTCFullYear();
+      var step = Math.max(1, Math.ceil((y1 - y0 + 1) / 10));
+      for (var y = y0; y <= y1 + 1; y += step) out.push({ t: Date.UTC(y, 0, 1), label: String(y) });
+      return out;
+    }
+    var mstep = months > 12 ? 3 : 1;
+    var m = Math.floor(a.getUTCMonth() / mstep) * mstep, yy = a.getUTCFullYear();
+    for (var t = Date.UTC(yy, m, 1); t <= hi + 31 * 864e5; t = Date.UTC(yy, m, 1)) {
+      var label = m === 0 ? String(yy) : yy + "-" + (m < 9 ? "0" : "") + (m + 1);
+      out.push({ t: t, label: label });
+      m += mstep;
+      if (m >= 12) { m -= 12; yy += 1; }
+    }
+    return out;
+  }
+
   function timeline() {
     var box = document.getElementById("timeline-chart");
     var points = [];
@@ -52,16 +74,14 @@
       t.textContent = k;
       root.appendChild(t);
     });
-    var y0 = new Date(lo).getUTCFullYear(), y1 = new Date(hi).getUTCFullYear();
-    var step = Math.max(1, Math.ceil((y1 - y0 + 1) / 10));
-    for (var y = y0; y <= y1 + 1; y += step) {
-      var tx = x(Date.UTC(y, 0, 1));
-      if (tx < L || tx > W - R) continue;
+    ticks(lo, hi).forEach(function (tick) {
+      var tx = x(tick.t);
+      if (tx < L || tx > W - R) return;
       root.appendChild(svg("line", { x1: tx, x2: tx, y1: 20, y2: 130, "class": "axis" }));
       var label = svg("text", { x: tx, y: 150, "class": "tick", "text-anchor": "middle" });
-      label.textContent = String(y);
+      label.textContent = tick.label;
       root.appendChild(label);
-    }
+    });
     files.forEach(function (f) {
       var p = when(f.published), c = when(f.captured);
       if (p !== null && c !== null) {

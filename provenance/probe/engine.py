@@ -23,7 +23,15 @@ from provenance.probe.models import (
     ProbeEntry,
 )
 from provenance.probe.session import Session
-from provenance.probe.targets import Target, decode, distance, interval, midpoint, read_copy
+from provenance.probe.targets import (
+    Target,
+    decode,
+    distance,
+    interval,
+    midpoint,
+    read_copy,
+    without_spans,
+)
 
 IA_BASE = "https://web.archive.org/web"
 UNSETTLED_LIVE = frozenset({"unknown", "rate-limited"})
@@ -47,6 +55,7 @@ class ArchiveOutcome:
     attempt: ArchiveAttempt
     memento: MementoResult | None = None
     text: str | None = None
+    cached: bool = False
 
 
 def _text_of(fetched: Fetched) -> str:
@@ -128,7 +137,7 @@ async def _cached_archive(
     if stored is not None:
         memento = MementoResult.model_validate(stored["memento"]) if stored["memento"] else None
         return ArchiveOutcome(
-            ArchiveAttempt.model_validate(stored["attempt"]), memento, stored["text"]
+            ArchiveAttempt.model_validate(stored["attempt"]), memento, stored["text"], cached=True
         )
     outcome = await probe_archive(session, base, target, index=options.index)
     # A memento whose raw fetch failed (5xx, timeout) is not settled either.
@@ -201,8 +210,11 @@ async def probe_target(
     archive_tasks = [_cached_archive(session, cache, b, target, options) for b in options.archives]
     results: list[Any] = await asyncio.gather(*(archive_tasks + ([live_task] if live_task else [])))
     outcomes: list[ArchiveOutcome] = results[: len(archive_tasks)]
-    live, live_text, cached = results[-1] if live_task else (None, None, False)
+    live, live_text, live_cached = results[-1] if live_task else (None, None, False)
+    cached = live_cached or any(o.cached for o in outcomes)
     ours = read_copy(target.copy, target.encoding)
+    if ours is not None:
+        ours = without_spans(ours, target.added)
     ours_text = article_text(ours) if ours is not None else None
     best = _best(outcomes)
     drift = live_drift = None

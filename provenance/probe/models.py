@@ -96,7 +96,9 @@ class ProbeEntry(_Frozen):
     archives: list[ArchiveAttempt] = Field(default_factory=list, description="Per archive.")
     drift: DriftResult | None = Field(description="Our copy against the memento, or null.")
     live_drift: DriftResult | None = Field(description="Our copy against the live page.")
-    cached: bool = Field(default=False, description="True when read from the cache.")
+    cached: bool = Field(
+        default=False, description="True when the live result or a memento came from the cache."
+    )
     findings: list[str] = Field(default_factory=list, description="Codes that make exit 1.")
 
 

@@ -11,6 +11,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from provenance.errors import OutputError
 from provenance.probe.models import DriftResult, ProbeEntry, ProbeReport
+from provenance.report.github import annotation
+
+UNSETTLED_TEXT = frozenset({"unknown", "rate-limited", "tls-error", "blocked"})
 
 
 def _drift(label: str, drift: DriftResult | None) -> str:
@@ -32,12 +35,18 @@ def entry_line(entry: ProbeEntry) -> str:
         parts.append(f" live {entry.live.status}{code}")
         if entry.live.status == "moved" and entry.live.final_url:
             parts.append(f" → {entry.live.final_url}")
+        elif entry.live.status in UNSETTLED_TEXT and entry.live.error:
+            # Say why nothing was learnt: a refusal, a timeout, a 5xx after retries.
+            parts.append(f" ({entry.live.error})")
     if entry.memento is not None:
         m = entry.memento
         away = f", {m.distance_seconds} s away" if m.distance_seconds is not None else ""
         parts.append(f"; memento {m.datetime} of {m.count} captures{away}")
     elif entry.archives:
-        parts.append("; archives: " + ", ".join(a.status for a in entry.archives))
+        parts.append(
+            "; archives: "
+            + ", ".join(f"{a.status} ({a.error})" if a.error else a.status for a in entry.archives)
+        )
     parts.append(_drift("memento", entry.drift))
     parts.append(_drift("live page", entry.live_drift))
     return "".join(parts)
@@ -52,6 +61,9 @@ def render_text(report: ProbeReport) -> str:
         lines.extend(f"  {entry_line(e)}" for e in result.entries)
     flagged = sum(1 for e in entries if e.findings)
     verdict = "ok" if report.ok else ("findings" if flagged else "incomplete")
+    probed = [e for e in entries if e.url is not None]
+    if probed and not any(e.live is not None or e.archives for e in probed):
+        verdict = "checked nothing"  # --no-live and --no-archives: exit 3, not a clean bill
     lines.append(
         f"probe {verdict}: {len(entries)} files, {flagged} with findings, "
         f"{report.requests} requests"
@@ -64,10 +76,6 @@ def render_json(report: ProbeReport) -> str:
     return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
-def _gh(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
 def render_github(report: ProbeReport) -> str:
     """GitHub Actions workflow commands: one annotation per finding."""
     lines = []
@@ -75,7 +83,8 @@ def render_github(report: ProbeReport) -> str:
         for entry in result.entries:
             for code in entry.findings:
                 path = f"{result.folder}/{entry.path}"
-                lines.append(f"::warning file={_gh(path)},title={code}::{_gh(entry_line(entry))}")
+                # ',' and ':' in a file name would end the file= property early.
+                lines.append(annotation("warning", path, code, entry_line(entry)))
     return "\n".join(lines) + ("\n" if lines else "") + render_text(report).splitlines()[-1] + "\n"
 
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from provenance.errors import ManifestError
-from provenance.models import FileRecord, Manifest, TimestampClaim
+from provenance.models import Evidence, FileRecord, Manifest, TimestampClaim
 
 
 @dataclass(frozen=True)
@@ -22,23 +18,15 @@ class Target:
     when: TimestampClaim | None
     copy: Path
     encoding: str | None = None
+    added: tuple[tuple[int, int, str], ...] = ()
 
 
 def load_manifest(path: Path) -> tuple[Manifest, Path]:
-    """Read and validate a manifest; return it and the folder it describes."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        manifest = Manifest.model_validate(json.loads(text))
-    except OSError as e:
-        raise ManifestError(f"cannot read: {e.strerror or e}", where=str(path)) from e
-    except json.JSONDecodeError as e:
-        raise ManifestError(f"not JSON: {e.msg} at line {e.lineno}", where=str(path)) from e
-    except ValidationError as e:
-        first = e.errors()[0]
-        field = "/".join(str(p) for p in first["loc"])
-        message = f"not a valid manifest: {field}: {first['msg']}"
-        raise ManifestError(message, where=str(path)) from e
-    return manifest, (path.parent / manifest.folder)
+    """Read and validate a manifest as verify does; return it and the folder it describes."""
+    from provenance import manifest as manifests
+
+    manifest = manifests.load(str(path))
+    return manifest, Path(manifests.folder_of(manifest, str(path)))
 
 
 def targets(manifest: Manifest, folder: Path) -> list[Target]:
@@ -50,9 +38,60 @@ def targets(manifest: Manifest, folder: Path) -> list[Target]:
             when=record.published or record.captured,
             copy=folder / record.path,
             encoding=record.encoding,
+            added=added_spans(record),
         )
         for record in sorted(manifest.files, key=_path)
     ]
+
+
+Span = tuple[int, int, str]  # 1-based line, 0-based column, the text as written
+
+
+def added_spans(record: FileRecord) -> tuple[Span, ...]:
+    """What the mirror added to the article, located by the extraction's evidence.
+
+    A labelled original (``原文链接：…``), the mirror's own address (a share link, a
+    tracking image) and a feed mirror's fetch-time comment are no part of what the site
+    published; left in, they make an unchanged page look edited next to its memento.
+    A feed item's linked title is kept: the page has that title too.
+    """
+    claims: list[Evidence] = []
+    if record.original_url is not None and record.original_url.rule.startswith("label."):
+        claims.append(record.original_url)
+    if record.mirror_url is not None:
+        claims.append(record.mirror_url)
+    if record.captured is not None and record.captured.rule == "comment.epoch":
+        claims.append(record.captured)
+    return tuple(sorted((c.line, c.column, c.raw) for c in claims if c.line > 0 and c.raw))
+
+
+def without_spans(text: str, spans: tuple[Span, ...]) -> str:
+    """The text without the given spans (CR and CRLF count as one line end).
+
+    Only the matched text goes, not its whole line: a page saved as one long line keeps
+    its article. A span whose text is not where the evidence says is left alone.
+    """
+    if not spans:
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    starts = [0]
+    for n, char in enumerate(text):
+        if char == "\n":
+            starts.append(n + 1)
+    cuts: list[tuple[int, int]] = []
+    for line, column, raw in spans:
+        if line > len(starts):
+            continue
+        at = starts[line - 1] + column
+        if text.startswith(raw, at):
+            cuts.append((at, at + len(raw)))
+    out, last = [], 0
+    for begin, end in sorted(cuts):
+        if begin >= last:
+            out.append(text[last:begin])
+            last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _path(record: FileRecord) -> str:

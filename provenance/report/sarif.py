@@ -20,7 +20,6 @@ from provenance.models import FileRecord, VerifyReport
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
-INFO_URI = "https://pypi.org/project/provenance/"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 # Which extracted value a problem code is about, so its evidence line can be shown.
 _FIELD_WORDS = (
@@ -75,7 +74,6 @@ def _log(results: list[dict[str, Any]], exit_ok: bool) -> str:
             "driver": {
                 "name": "provenance",
                 "version": __version__,
-                "informationUri": INFO_URI,
                 "rules": rules,
             }
         },

@@ -41,6 +41,7 @@ def test_exported_bag_validates_with_bagit_py(
     assert info["Source-Organization"] == "Example Archive"
     assert info["Payload-Oxum"].endswith(".6")
     assert info["Provenance-Earliest-Published"] == "2014-01-10"
+    assert info["Provenance-Name-Scheme"] == "undeclared"  # none declared; per file in the records
     assert (bag / "data" / "sub dir" / "100% new, odd: name.txt").read_bytes() == b"odd\n"
     tags = (bag / "tagmanifest-sha256.txt").read_text()
     assert "provenance-manifest.json" in tags and "bag-info.txt" in tags

@@ -106,6 +106,37 @@ def test_page_renders_in_headless_chromium(page: Path, tmp_path: Path) -> None:
     print(f"screenshot: {shot}")
 
 
+def test_seeds_report_renders_chinese_titles(run_cli: RunCli, tmp_path: Path) -> None:
+    """The bundled seeds, as a person would first see them: Chinese titles, a short span."""
+    from testkit import ROOT, missing_tool
+
+    if chromium() is None:
+        missing_tool(
+            "no Chromium: run tests/ecosystem/setup_chromium.sh or set PROVENANCE_CHROMIUM"
+        )
+    fonts = shutil.which("fc-list")
+    listed = (
+        subprocess.run([fonts, ":lang=zh"], capture_output=True, text=True, check=False)
+        if fonts
+        else None
+    )
+    if listed is None or not listed.stdout.strip():
+        missing_tool("no font for Chinese text: run tests/ecosystem/setup_chromium.sh")
+    out = tmp_path / "seeds.html"
+    assert run_cli("report", ROOT / "manifests" / "seeds.json", "-o", out, "--quiet").code == 0
+    dom = browse(out, tmp_path / "profile", "--dump-dom")
+    assert len(re.findall(r'<tr data-path="([^"]*)"', dom)) == 5
+    assert "克里抵达上海" in dom
+    # Two years and a quarter of dates: the axis is labelled by quarter, not by year.
+    labels = re.findall(r'<text [^>]*class="tick"[^>]*>([^<]*)</text>', dom)
+    assert "2021-07" in labels and "2022" in labels and "2023-07" in labels, labels
+    shot = ARTIFACTS / "report-seeds.png"
+    shot.parent.mkdir(exist_ok=True)
+    browse(out, tmp_path / "profile2", f"--screenshot={shot}", "--window-size=1280,1300")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    print(f"screenshot: {shot}")
+
+
 def test_verify_findings_join_the_table(
     described: Described, run_cli: RunCli, tmp_path: Path
 ) -> None:

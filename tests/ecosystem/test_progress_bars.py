@@ -33,7 +33,7 @@ def test_enabled_bar_draws_counts() -> None:
     assert "reading" in out.getvalue() and "3/3" in out.getvalue()
 
 
-def under_terminal(monkeypatch: pytest.MonkeyPatch, *args: str) -> bytes:
+def under_terminal(monkeypatch: pytest.MonkeyPatch, *args: str, expect: int = 0) -> bytes:
     """Run the CLI in-process with stderr on a pseudo-terminal; return what it received."""
     main_fd, child_fd = pty.openpty()
     received: list[bytes] = []
@@ -57,7 +57,7 @@ def under_terminal(monkeypatch: pytest.MonkeyPatch, *args: str) -> bytes:
     monkeypatch.undo()
     reader.join(timeout=10)
     os.close(main_fd)
-    assert code == 0
+    assert code == expect
     return b"".join(received)
 
 
@@ -106,3 +106,30 @@ def test_verbose_shows_the_evidence_of_each_value(described: Described) -> None:
     assert "  ERROR   future-timestamp: date, is: in future" in text
     summary = text.rstrip().rsplit("\n", 1)[-1]
     assert summary.startswith("6 files: 1 bad-name, 1 future-timestamp")
+
+
+def test_probe_bar_on_a_terminal_only_for_people(
+    described: Described, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The probe draws the same rich bar; --quiet, --format json and CI silence it."""
+    # Nothing asked of the network: exit 3 (nothing could be checked), but the bar runs.
+    offline = ["probe", str(described.manifest), "--no-live", "--no-archives", "--no-cache"]
+
+    def drawn(*extra: str, ci: bool = False, no_color: bool = False) -> bytes:
+        # under_terminal undoes every monkeypatch when it is done: set them each time.
+        monkeypatch.setenv("TERM", "xterm-256color")
+        for name, wanted in (("CI", ci), ("NO_COLOR", no_color)):
+            if wanted:
+                monkeypatch.setenv(name, "1")
+            else:
+                monkeypatch.delenv(name, raising=False)
+        return under_terminal(monkeypatch, *offline, *extra, expect=3)
+
+    bar_ = drawn()
+    assert b"probe" in bar_ and b"6/6" in bar_ and COLOR.search(bar_)
+    assert b"probe checked nothing: 6 files" in capsys.readouterr().out.encode()
+    plain = drawn(no_color=True)
+    assert b"6/6" in plain and not COLOR.search(plain)
+    for silent in (["--quiet"], ["--format", "json"]):
+        assert b"6/6" not in drawn(*silent), silent
+    assert b"6/6" not in drawn(ci=True)

@@ -15,7 +15,8 @@ from .eco_support import Described
 
 EXPECTED = {
     "CheckError", "Evidence", "FileRecord", "Finding", "InputError", "Manifest", "ManifestError",
-    "ManifestResult", "NameClaim", "OnProgress", "OutputError", "Problem", "ProvenanceError",
+    "ManifestResult", "NameClaim", "OnProgress", "OutputError", "ProbeEntry", "ProbeReport",
+    "Problem", "ProvenanceError",
     "TextClaim", "TimestampClaim", "UrlClaim", "UsageError", "VerifyReport", "__version__",
     "probe", "read_folder", "verify",
 }  # fmt: skip
@@ -67,6 +68,8 @@ def test_probe_as_a_library_call(tmp_path: Path) -> None:
 
     manifest = str(ROOT / "manifests" / "seeds.json")
     report = provenance.probe(manifest, no_live=True, no_archives=True, no_cache=True)
+    assert isinstance(report, provenance.ProbeReport)
+    assert isinstance(report.results[0].entries[0], provenance.ProbeEntry)
     assert [e.path for r in report.results for e in r.entries] == sorted(
         p.name for p in (ROOT / "tests" / "data" / "seeds").iterdir()
     )

@@ -50,6 +50,7 @@ def test_verify_findings_are_valid_sarif(
     assert set(results) == {"changed", "missing", "unlisted"}
     uri = results["missing"]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri.endswith("pages/sub%20dir/100%25%20new%2C%20odd%3A%20name.txt")
+    assert "informationUri" not in run["tool"]["driver"]  # the PyPI name is another project's
     rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
     assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in run["results"])
 
@@ -71,8 +72,10 @@ def test_audit_problems_point_at_their_evidence_line(
 def test_clean_audit_is_valid_and_empty(
     run_cli: RunCli, sarif_schema: dict[str, Any], tmp_path: Path
 ) -> None:
-    (tmp_path / "000_0000000000000000.txt").write_text("page\n")
+    page = "Published: 2021-04-13\nOriginal URL: https://example.com/a/1\n"
+    (tmp_path / "000_0000000000000000.txt").write_text(page)
     result = run_cli("audit", "--format", "sarif", tmp_path)
     doc = json.loads(result.out)
     validate(doc, sarif_schema)
-    assert result.code == (1 if doc["runs"][0]["results"] else 0)
+    assert doc["runs"][0]["results"] == [] and result.code == 0
+    assert doc["runs"][0]["invocations"][0]["exitCode"] == 0

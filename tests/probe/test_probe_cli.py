@@ -65,6 +65,12 @@ def test_formats() -> None:
     assert "live dead 404" in text and "memento drifted" in text
     github = REPORTERS["github"](report)  # type: ignore[arg-type]
     assert github.startswith("::warning file=pages/a.md,title=live-dead::")
+    odd = report.model_copy(deep=True)  # type: ignore[attr-defined]
+    odd.results[0].entries[0] = (
+        odd.results[0].entries[0].model_copy(update={"path": "100% new, odd: name.md"})
+    )
+    first = REPORTERS["github"](odd).splitlines()[0]
+    assert first.startswith("::warning file=pages/100%25 new%2C odd%3A name.md,title=live-dead::")
     suite = ET.fromstring(REPORTERS["junit"](report))  # type: ignore[arg-type]
     assert suite.find("testsuite").get("failures") == "1"  # type: ignore[union-attr]
     assert probe_cli.exit_code(report) == 1  # type: ignore[arg-type]
@@ -76,7 +82,33 @@ def test_unreadable_manifest_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFix
     code, _ = run_probe(str(bad))
     assert code == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "not JSON" in err
+    assert err.count("\n") == 1 and "not valid JSON" in err
+
+
+def test_schema_invalid_manifest_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The probe reads manifests as verify does: the JSON Schema, formats checked, first."""
+    manifest = write_manifest(tmp_path, {"a.md": ("https://example.com/a", "2021-13-45", "text")})
+    code, _ = run_probe(str(manifest), "--no-live", "--no-archives", "--no-cache")
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "does not match manifest.schema.json" in err
+
+
+def test_folder_is_named_without_dot_dot(tmp_path: Path) -> None:
+    manifest = write_manifest(tmp_path, {"a.md": (None, None, "text")})
+    moved = tmp_path / "manifests" / "m.json"
+    moved.parent.mkdir()
+    doc = json.loads(manifest.read_text(encoding="utf-8"))
+    moved.write_text(json.dumps({**doc, "folder": "../pages"}), encoding="utf-8")
+    report = tmp_path / "r.json"
+    code, _ = run_probe(
+        str(moved), "--no-live", "--no-archives", "--no-cache", "--report", str(report)
+    )
+    assert code == 0
+    folder = json.loads(report.read_text(encoding="utf-8"))["results"][0]["folder"]
+    assert folder == str(tmp_path / "pages")
 
 
 @pytest.mark.parametrize(
@@ -143,3 +175,34 @@ def test_network_is_blocked_by_default() -> None:
 
     with socket.socket() as s, pytest.raises(RuntimeError, match="Network is disabled"):
         s.connect(("192.0.2.1", 80))
+
+
+def test_text_says_why_a_live_check_learnt_nothing() -> None:
+    from provenance.probe.models import LiveResult, ProbeEntry
+    from provenance.probe.report import entry_line
+
+    refused = "refused localhost (127.0.0.1): loopback address; use --allow-host localhost"
+    live = LiveResult(status="unknown", error=refused, reason="blocked-address")
+    entry = ProbeEntry(
+        path="a.md", url="http://localhost/a", published=None, live=live, memento=None,
+        drift=None, live_drift=None,
+    )  # fmt: skip
+    assert entry_line(entry).endswith(f"live unknown ({refused})")
+    dead = live.model_copy(update={"status": "dead", "http_status": 404, "error": "gone"})
+    assert entry_line(entry.model_copy(update={"live": dead})).endswith("live dead 404")
+
+
+def test_text_says_why_an_archive_answered_nothing() -> None:
+    from provenance.probe.models import ArchiveAttempt, ProbeEntry
+    from provenance.probe.report import entry_line
+
+    refused = "refused 127.0.0.1 (127.0.0.1): loopback address"
+    attempts = [
+        ArchiveAttempt(archive="http://127.0.0.1:1/web", status="unknown", error=refused),
+        ArchiveAttempt(archive="https://web.archive.org/web", status="none", count=0),
+    ]
+    entry = ProbeEntry(
+        path="a.md", url="http://news.example/a", published=None, live=None, memento=None,
+        archives=attempts, drift=None, live_drift=None,
+    )  # fmt: skip
+    assert entry_line(entry).endswith(f"; archives: unknown ({refused}), none")

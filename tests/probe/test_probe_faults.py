@@ -238,3 +238,35 @@ def test_bad_certificate_is_tls_error(tmp_path: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize(("flags", "expected"), [([], "h2"), (["--no-http2"], "http/1.1")])
+def test_http2_where_the_server_offers_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flags: list[str], expected: str
+) -> None:
+    """The httpx transport speaks HTTP/2 to a server that offers it, 1.1 when told to."""
+    import shutil
+
+    from probe_h2 import H2Server, self_signed
+    from probe_servers import ARTICLE
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a self-signed certificate")
+    cert, key = self_signed(tmp_path)
+    server = H2Server(cert, key, ARTICLE.encode())
+    # Trust this one certificate: --trust-env makes the probe read SSL_CERT_FILE.
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(proxy, raising=False)
+    try:
+        url = f"https://127.0.0.1:{server.port}/news/harbour.html"
+        manifest = write_manifest(tmp_path, {"a.md": (url, None, ARTICLE_COPY)})
+        report = tmp_path / "report.json"
+        args = ["--transport", "httpx", "--trust-env", "--allow-host", "127.0.0.1", *flags]
+        run_probe(str(manifest), "--report", str(report), *args, *FAST)
+        entry = entries(report)["a.md"]
+        assert entry["live"]["status"] == "alive", entry["live"]
+        assert entry["live_drift"]["verdict"] == "identical"
+        assert server.protocols and set(server.protocols) == {expected}
+    finally:
+        server.close()

@@ -54,6 +54,7 @@ def test_timemap_timegate_and_raw_memento(tmp_path: Path) -> None:
     # A second run is answered by the cache: the cassette could not replay it twice.
     code, again = _run(tmp_path, "2006-01-14", "--cache", str(cache))
     assert again["memento"] == memento and code == 0
+    assert entry["cached"] is False and again["cached"] is True
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["requests"] == 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,26 @@ def test_nearest_memento_and_verdicts(
     assert council["drift"]["memento_url"] == council["memento"]["url"]
     assert council["findings"] == ["memento-drifted"]
     assert code == 1
+
+
+def test_text_a_mirror_added_does_not_count_as_drift(
+    pywb_root: tuple[str, Path], tmp_path: Path
+) -> None:
+    """An unchanged page kept as mirrors keep it, with the original's label at the foot."""
+    base, _ = pywb_root
+    url, published, text = COPIES["harbour.md"]
+    footer = f"原文链接（需翻墙）：{url}"
+    manifest = write_manifest(tmp_path, {"harbour.md": (url, published, f"{text}\n{footer}\n")})
+    doc = json.loads(manifest.read_text(encoding="utf-8"))
+    line = len(text.split("\n")) + 1
+    claim = {"line": line, "raw": footer, "rule": "label.original-url"}
+    doc["files"][0]["original_url"].update(claim)
+    manifest.write_text(json.dumps(doc), encoding="utf-8")
+    report = tmp_path / "report.json"
+    run_probe(str(manifest), "--archive", base, "--report", str(report), *FAST)
+    drift = entries(report)["harbour.md"]["drift"]
+    assert drift["verdict"] == "identical", drift
+    assert drift["ours_chars"] == drift["theirs_chars"]
 
 
 def test_url_never_archived(pywb_root: tuple[str, Path], tmp_path: Path) -> None:

@@ -184,3 +184,44 @@ def test_live_page_heuristics(status: int, body: str, hops: int, expected: str) 
         hops=chain,
     )
     assert classify(fetched).status == expected
+
+
+def test_what_the_mirror_added_is_not_article_text() -> None:
+    """The seeds' own evidence says what a mirror added: label, share link, epoch comment."""
+    from testkit import ROOT
+
+    from provenance import manifest as manifests
+    from provenance.probe.targets import added_spans, read_copy, without_spans
+
+    seeds = manifests.load(str(ROOT / "manifests" / "seeds.json"))
+    by_path = {r.path: r for r in seeds.files}
+    lines = {p: [line for line, _, _ in added_spans(r)] for p, r in by_path.items()}
+    assert lines["000_48c78df7aa8e8c42.txt"] == [82]  # 原文链接（需翻墙）：…
+    assert lines["002_5eb1b2106f1fcec7.txt"] == [1]  # <!--1618495142000-->
+    assert lines["004_42888320195507bf.txt"] == [98, 100]  # share link, 原文地址
+    for path, record in by_path.items():
+        text = read_copy(ROOT / "tests" / "data" / "seeds" / path, record.encoding)
+        assert text is not None
+        kept = without_spans(text, added_spans(record))
+        assert record.original_url is not None
+        if record.original_url.rule.startswith("label."):
+            assert record.original_url.raw not in kept, path
+        assert len(kept) < len(text), path
+    record = by_path["004_42888320195507bf.txt"]
+    text = read_copy(ROOT / "tests" / "data" / "seeds" / record.path, record.encoding)
+    assert text is not None
+    kept = article_text(without_spans(text, added_spans(record)))
+    assert "soundofhope.org/post" not in kept and "begood0513/goodnews/blob" not in kept
+    assert "希望之声" in kept  # the dateline is the site's own text: kept
+
+
+def test_only_the_added_text_goes_not_its_line() -> None:
+    from provenance.probe.targets import without_spans
+
+    page = "<p>The harbour reopened.</p><p>Source: https://a.example/1</p><p>Boats returned.</p>"
+    raw = "Source: https://a.example/1"
+    kept = without_spans(page, ((1, page.index(raw), raw),))
+    assert kept == "<p>The harbour reopened.</p><p></p><p>Boats returned.</p>"
+    assert without_spans("a\r\nb x\rc", ((2, 2, "x"),)) == "a\nb \nc"
+    # Evidence that does not point at its text (another decoding, a stale record): no cut.
+    assert without_spans("abc\n", ((1, 0, "zzz"), (9, 0, "a"))) == "abc\n"

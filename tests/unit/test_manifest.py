@@ -45,6 +45,24 @@ def test_committed_schemas_match_models() -> None:
         assert committed == schemas.render(schemas.generate(name)), f"{name} is stale"
 
 
+def test_schema_command_writes_and_checks_every_schema(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    def command(*args: str) -> subprocess.CompletedProcess[str]:
+        argv = [sys.executable, "-m", "provenance.schemas", "--dir", str(tmp_path), *args]
+        return subprocess.run(argv, capture_output=True, text=True, cwd=ROOT, check=False)
+
+    assert command("--write").returncode == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == sorted(schemas.SCHEMA_MODELS)
+    assert "probe-report.schema.json" in written
+    assert command().returncode == 0
+    (tmp_path / "probe-report.schema.json").write_text("{}", encoding="utf-8")
+    stale = command()
+    assert stale.returncode == 1 and "probe-report.schema.json: out of date" in stale.stdout
+
+
 def test_schemas_reject_wrong_formats() -> None:
     check = schemas.validator("record.schema.json")
     record = json.loads((ROOT / "manifests" / "seeds.json").read_text())["files"][0]
