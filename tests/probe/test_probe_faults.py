@@ -194,34 +194,15 @@ def test_only_settled_answers_are_cached(
 def test_bad_certificate_is_tls_error(tmp_path: Path) -> None:
     import shutil
     import ssl
-    import subprocess
     import threading
 
+    from probe_h2 import self_signed
     from probe_servers import page
 
     if shutil.which("openssl") is None:
         pytest.skip("openssl is needed to make a self-signed certificate")
-    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    # Self-signed, so no trust store accepts it, whatever names it carries.
+    cert, key = self_signed(tmp_path)
     server = Recorder("127.0.0.1", {"/ok": page("fine")})
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
