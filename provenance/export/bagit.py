@@ -24,6 +24,7 @@ from provenance.atomic import fsync_dir
 from provenance.errors import InputError, OutputError, UsageError
 from provenance.export.source import Source
 from provenance.hashing import CHUNK
+from provenance.instants import earliest_latest
 from provenance.models import FileRecord, Manifest
 from provenance.parallel import OnProgress
 
@@ -120,7 +121,7 @@ def _payload(source: Source, data: str, on_progress: OnProgress | None) -> None:
 
 
 def _bag_info(manifest: Manifest, info: BagInfo) -> str:
-    published = sorted(r.published.value for r in manifest.files if r.published)
+    published = earliest_latest(r.published.value for r in manifest.files if r.published)
     fields: list[tuple[str, str]] = []
     if info.source_organization:
         fields.append(("Source-Organization", info.source_organization))
@@ -139,10 +140,10 @@ def _bag_info(manifest: Manifest, info: BagInfo) -> str:
             str(sum(1 for r in manifest.files for p in r.problems if p.severity == "error")),
         ),
     ]
-    if published:
+    if published is not None:
         fields += [
             ("Provenance-Earliest-Published", published[0]),
-            ("Provenance-Latest-Published", published[-1]),
+            ("Provenance-Latest-Published", published[1]),
         ]
     return "".join(f"{k}: {_tag_value(v)}\n" for k, v in fields)
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from provenance import __version__
 from provenance.export.probed import Probed
+from provenance.instants import earliest_latest
 from provenance.models import Evidence, FileRecord, Finding, Manifest
 
 LIVE_ORDER = ("alive", "moved", "soft-404", "blocked", "dead", "tls-error", "rate-limited")
@@ -100,8 +101,8 @@ def _bar(title: str, counts: Counter[str], order: tuple[str, ...], total: int) -
 
 def _cards(manifest: Manifest, rows: list[dict[str, Any]], verdict: tuple[str, str]) -> str:
     severities = Counter(p["severity"] for r in rows for p in r["problems"])
-    published = sorted(r["published"] for r in rows if r["published"])
-    span = f"{published[0][:10]} – {published[-1][:10]}" if published else "none found"
+    published = earliest_latest(r["published"] for r in rows if r["published"])
+    span = f"{published[0][:10]} – {published[1][:10]}" if published else "none found"
     cards = [
         ("files", str(manifest.file_count)),
         ("bytes", f"{manifest.total_bytes:,}"),

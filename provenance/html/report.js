@@ -133,7 +133,7 @@
         td.appendChild(el("span", { "class": "badge sev-" + p.severity, title: p.message }, p.code));
       });
     } else {
-      // "2015-03-01T12:00:00+00:00" reads better, and wraps, as "2015-03-01 12:00:00+00:00".
+      // "2015-03-01T12:00:00Z" reads better, and wraps, as "2015-03-01 12:00:00Z".
       td.textContent = col.time ? (f[col.key] || "").replace("T", " ") : f[col.key] || "";
       if (f[col.key + "_evidence"]) td.setAttribute("title", f[col.key + "_evidence"]);
     }

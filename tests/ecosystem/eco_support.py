@@ -43,7 +43,7 @@ def _claims(i: int, path: str) -> dict[str, object]:
             value=f"{year}-0{1 + i % 9}-1{i % 10}", precision="day", **_evidence(3, "x", "t.day")
         ),
         "captured": TimestampClaim(
-            value=f"{year + 1}-03-01T12:00:00+00:00",
+            value=f"{year + 1}-03-01T12:00:00Z",
             precision="second",
             **_evidence(1, "y", "t.capture"),
         ),

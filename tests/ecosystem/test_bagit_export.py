@@ -11,6 +11,8 @@ from pathlib import Path
 import bagit
 import pytest
 
+from provenance import manifest as manifests
+
 from .eco_support import Described, RunCli
 
 
@@ -45,6 +47,28 @@ def test_exported_bag_validates_with_bagit_py(
     assert (bag / "data" / "sub dir" / "100% new, odd: name.txt").read_bytes() == b"odd\n"
     tags = (bag / "tagmanifest-sha256.txt").read_text()
     assert "provenance-manifest.json" in tags and "bag-info.txt" in tags
+
+
+def test_bag_info_orders_published_values_by_instant(
+    described: Described, run_cli: RunCli, tmp_path: Path
+) -> None:
+    # As text "2013-04-16T01:00:00+08:00" sorts after "2013-04-15T18:00:00Z"; it is an hour earlier.
+    built = manifests.load(str(described.manifest))
+    times = iter(["2013-04-16T01:00:00+08:00", "2013-04-15T18:00:00Z"])
+    records = []
+    for record in built.files:
+        if record.published is not None and record.published.value.startswith(("2014", "2015")):
+            claim = record.published.model_copy(
+                update={"value": next(times), "precision": "second"}
+            )
+            record = record.model_copy(update={"published": claim})
+        records.append(record)
+    manifests.write(built.model_copy(update={"files": records}), str(described.manifest))
+    bag = tmp_path / "bag"
+    assert run_cli("export", "bagit", described.manifest, bag).code == 0
+    info = bagit.Bag(str(bag)).info
+    assert info["Provenance-Earliest-Published"] == "2013-04-16T01:00:00+08:00"
+    assert info["Provenance-Latest-Published"] == "2018-05-14"
 
 
 def test_bag_carries_a_manifest_that_verifies_in_place(

@@ -48,7 +48,7 @@ def test_links_without_probe(described: Described, run_cli: RunCli) -> None:
     assert sorted(a["data-originalurl"] or "" for a, _ in found) == sorted(web.values())
     for attrs, _ in found:
         assert attrs["href"] == attrs["data-originalurl"]
-        assert (attrs["data-versiondate"] or "").endswith("T12:00:00+00:00")
+        assert (attrs["data-versiondate"] or "").endswith("T12:00:00Z")
         assert "data-versionurl" not in attrs
     assert XSS_TITLE in [text for _, text in found]
     assert "javascript:" not in result.out

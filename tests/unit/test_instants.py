@@ -1,0 +1,50 @@
+"""Earliest and latest published values are chosen by instant, not by text order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from provenance.instants import earliest_latest, span_of
+
+
+def test_a_later_looking_text_can_be_the_earlier_instant() -> None:
+    # 01:00 at +08:00 is 17:00Z the day before: an hour before 18:00Z, though it sorts after.
+    values = ["2021-04-15T18:00Z", "2021-04-16T01:00+08:00"]
+    assert sorted(values)[0] == "2021-04-15T18:00Z"
+    assert earliest_latest(values) == ("2021-04-16T01:00+08:00", "2021-04-15T18:00Z")
+
+
+def test_bare_days_count_from_their_first_instant_for_earliest_and_last_for_latest() -> None:
+    # The day 2021-04-16 (UTC) starts before 06:00Z that day and ends after it.
+    assert earliest_latest(["2021-04-16T06:00:00Z", "2021-04-16"]) == ("2021-04-16", "2021-04-16")
+    assert earliest_latest(["2021-04-16T06:00:00Z", "2021-04"]) == ("2021-04", "2021-04")
+    assert earliest_latest(["2020", "2021-01-01T00:00Z"]) == ("2020", "2021-01-01T00:00Z")
+
+
+@pytest.mark.parametrize(
+    ("value", "start", "end"),
+    [
+        ("2021", datetime(2021, 1, 1, tzinfo=UTC), datetime(2021, 12, 31, 23, 59, 59, 999999, UTC)),
+        (
+            "2024-02",
+            datetime(2024, 2, 1, tzinfo=UTC),
+            datetime(2024, 2, 29, 23, 59, 59, 999999, UTC),
+        ),
+        (
+            "2021-04-16",
+            datetime(2021, 4, 16, tzinfo=UTC),
+            datetime(2021, 4, 16, 23, 59, 59, 999999, UTC),
+        ),
+    ],
+)
+def test_periods_span_their_whole_length(value: str, start: datetime, end: datetime) -> None:
+    assert span_of(value) == (start, end)
+
+
+@pytest.mark.parametrize("value", ["", "2021-13", "2021-02-30", "yesterday", "2021-04-16T01:00"])
+def test_values_that_name_no_instant_are_left_out(value: str) -> None:
+    assert span_of(value) is None
+    assert earliest_latest([value, "2021-04-16"]) == ("2021-04-16", "2021-04-16")
+    assert earliest_latest([value]) is None
