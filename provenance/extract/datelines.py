@@ -51,9 +51,13 @@ _SITE_NOISE = re.compile(r"(?:北京|台北|香港|纽约|紐約|美东|美東)?
 # weekday or a zone-less time of day may follow (kept at day precision).
 _LONE = re.compile(
     rf"(?P<date>{ANY_DATE_PATTERN})(?:\s*[（(]?(?:星期|週|周|礼拜|禮拜)[一二三四五六日天][）)]?)?"
-    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?",
+    # a zone-less time of day, 24- or 12-hour, with "at", "Uhr" or a zone name: read as a day
+    r"(?:\s*,?\s*(?:at\s+)?\d{1,2}[:：.]\d{2}(?:[:：]\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
+    r"(?:\s*(?:Uhr|[A-Z]{2,4}))?)?",
     re.IGNORECASE,
 )
+# A date that an edit, not the publication, stamped (<updated>, "Last updated", 更新时间).
+_EDITED = re.compile(r"updated|modified|lastmod|lastbuilddate|更新|修改|修訂|修订", re.IGNORECASE)
 _RFC_RE = re.compile(RFC2822_PATTERN)
 # An English wire dateline: "WASHINGTON, April 13, 2021 — …" or "Taipei, 13 April 2021 -".
 _EN_DATELINE = re.compile(
@@ -72,6 +76,7 @@ class DatelineExtractor:
     """Bracketed Chinese datelines, and dates standing alone near the top of a page."""
 
     name = "dateline"
+    markers = ()
 
     def extract(self, page: Page) -> Iterator[Candidate]:
         """Propose publication dates (and publishers) from datelines."""
@@ -129,8 +134,8 @@ class DatelineExtractor:
         for number, line in enumerate(_LINE.finditer(top)):
             if number >= _LONE_LINES:
                 break
-            flat = plain_text(line.group(0)).strip(" \t\u00a0\u3000|")
-            if len(flat) > 60 or not flat:
+            flat = plain_text(line.group(0)).strip(" \t\u00a0\u3000|>*_")
+            if len(flat) > 60 or not flat or _EDITED.search(line.group(0)):
                 continue
             moment = _lone_moment(flat)
             if moment is not None:
@@ -141,6 +146,9 @@ class DatelineExtractor:
         for element in _ELEMENT_TEXT.finditer(top):
             moment = _lone_moment(element.group(1).strip())
             if moment is None:
+                continue
+            opening = top[top.rfind("<", 0, element.start()) : element.start()]
+            if _EDITED.search(opening):
                 continue
             # An RFC 1123 date-time alone in an element is how feed mirrors print the item's
             # <pubDate> (seed 002: <div><i>Thu, 15 Apr 2021 13:23:59 GMT</i></div>).

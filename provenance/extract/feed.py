@@ -44,6 +44,7 @@ class FeedExtractor:
     """Feed-item layouts: the linked title and the fetch time comment."""
 
     name = "feed"
+    markers = ("[", "<h1", "<h2", "<h3", "<H1", "<H2", "<H3", "<!--")
 
     def extract(self, page: Page) -> Iterator[Candidate]:
         """Propose the item link, its title and the capture time."""

@@ -58,10 +58,26 @@ class Page:
 
 
 class Extractor(Protocol):
-    """One layout family's rules."""
+    """One layout family's rules.
+
+    ``markers`` are substrings (case as written) of which at least one must occur in the page
+    for the family to run at all; an empty tuple means the family always runs. They keep the
+    cost of a page to the families whose layout it can have: one substring test each.
+    """
 
     name: str
+
+    @property
+    def markers(self) -> tuple[str, ...]:
+        """Substrings that a page of this family's layout holds (empty: run on every page)."""
+        ...
 
     def extract(self, page: Page) -> Iterable[Candidate]:
         """Propose candidates found in the page."""
         ...
+
+
+def wanted(extractor: Extractor, text: str) -> bool:
+    """True when the page holds one of the extractor's markers (or it has none)."""
+    markers = extractor.markers
+    return not markers or any(marker in text for marker in markers)

@@ -34,6 +34,7 @@ class MirrorExtractor:
     """The mirror's own address for the page."""
 
     name = "mirror"
+    markers = ("分享本", "分享此", "分享这", "分享這", "github.com", "<img", "<IMG")
 
     def extract(self, page: Page) -> Iterator[Candidate]:
         """Propose mirror locations."""

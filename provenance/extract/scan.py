@@ -39,6 +39,21 @@ MD_TEXT = r"(?:\\.|[^\[\]\n\\]|\[[^\[\]\n]{0,200}\]){1,500}"
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>])")
 
 
+def keyword_finder(*words: str) -> re.Pattern[str]:
+    """A case-sensitive search for any of ``words``, ASCII ones also in lower and upper case.
+
+    Case-insensitive alternations are slow to scan a page with; a literal alternation is
+    fast, so families find their keywords first and try their full patterns only there.
+    """
+    variants: set[str] = set()
+    for word in words:
+        variants.add(word)
+        if word.isascii():
+            variants |= {word.lower(), word.upper(), word.capitalize()}
+    ordered = sorted(variants, key=lambda w: (-len(w), w))
+    return re.compile("|".join(re.escape(word) for word in ordered))
+
+
 def md_unescape(text: str) -> str:
     """Remove markdown backslash escapes (\\[ → [)."""
     return _MD_ESCAPE.sub(r"\1", text)

@@ -1,0 +1,57 @@
+"""Bylines and news-portal date lines: a date on the line that names the author or the source.
+
+* English bylines: ``By Jane Doe | April 13, 2021``, ``By JANE DOE, April 13, 2021``,
+  ``Jane Doe · Apr 13, 2021 · 5 min read`` (blog platforms).
+* Chinese portals open an article with a line holding the date, the time and the source or
+  author: ``2021年04月13日 10:00　来源：新京报``, ``2021-04-13 10:00:00　来源: 人民网``.
+
+Both sit near the top; only the first 32 KB are read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from provenance.extract.interface import Page
+from provenance.extract.scan import time_candidate
+from provenance.models import Candidate
+from provenance.timestamps import ANY_DATE_PATTERN, parse_any
+
+_TOP = 32 * 1024
+_TAGS = r"[ \t]*(?:<[^<>\n]{0,200}>[ \t]*){0,4}"
+_SEPARATOR = r"[ \t]*(?:\||·|•|—|–|,)[ \t]*"
+_NAME = (
+    r"(?:(?:By|BY|by)[ \t]+(?P<name>[^|·•,\n<>]{1,80}?)"
+    r"|(?P<plain>[A-Z][\w.'\- ]{1,60}?)(?=[ \t]*[|·•]))"
+)
+_BYLINE = re.compile(
+    rf"^{_TAGS}{_NAME}(?:{_SEPARATOR}[^|·•,\n<>\d]{{1,40}}?)?{_SEPARATOR}"
+    rf"(?P<date>{ANY_DATE_PATTERN})",
+    re.M,
+)
+_SOURCE_WORDS = r"来源|來源|作者|编辑|編輯|责任编辑|責任編輯|出处|出處|字号|字號"
+_PORTAL = re.compile(
+    rf"^{_TAGS}(?P<date>{ANY_DATE_PATTERN})(?:[ \t]*\d{{1,2}}[:：]\d{{2}}(?:[:：]\d{{2}})?)?"
+    rf"[ \t\u3000\u00a0]+(?:&nbsp;)*(?:{_SOURCE_WORDS})[:：\s]",
+    re.M,
+)
+
+
+class BylineExtractor:
+    """The date on a byline or on a portal's date-and-source line."""
+
+    name = "byline"
+    markers = ("By ", "BY ", "by ", "·", "•", "|", "来源", "來源", "作者", "编辑", "編輯", "出处")
+
+    def extract(self, page: Page) -> Iterator[Candidate]:
+        """Propose publication dates from bylines and portal date lines."""
+        top = page.text[:_TOP]
+        for pattern, rule in ((_BYLINE, "byline.date"), (_PORTAL, "dateline.portal")):
+            for match in pattern.finditer(top):
+                moment = parse_any(match["date"])
+                if moment is not None:
+                    yield time_candidate(
+                        page, match.start(), match.group(0).strip(), rule=rule, confidence=0.8,
+                        moment=moment,
+                    )  # fmt: skip
