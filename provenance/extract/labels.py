@@ -35,7 +35,7 @@ from provenance.timestamps import ANY_DATE_PATTERN, parse_any
 # Labels that can only introduce the original's address: the colon is optional.
 _STRONG = (
     r"原文(?:链接|鏈接|連結|链结|鏈結|地址|網址|网址|出处|出處|URL|url)|原始(?:链接|鏈接|連結|网址|網址)"
-    r"|(?:来源|來源)(?:链接|鏈接|連結|网址|網址|地址)"
+    r"|(?:来源|來源|本文|文章)(?:链接|鏈接|連結|网址|網址|地址)"
     r"|(?:Original|Canonical)[\s_-]*(?:URL|link|article)|Source[\s_-]*(?:URL|link)|Permalink"
     r"|Originally\s+(?:published|posted|appeared)\s+(?:at|on|in)"
 )
@@ -129,7 +129,8 @@ _GENERIC_DATE = re.compile(
     re.I,
 )
 _FINDER = keyword_finder(
-    "原文", "原始", "来源", "來源", "出处", "出處", "转载", "轉載", "转自", "轉自", "原载", "原載",
+    "原文", "原始", "来源", "來源", "本文", "文章", "出处", "出處", "转载", "轉載", "转自", "轉自",
+    "原载", "原載",
     "阅读", "閱讀", "查看", "点击", "點擊", "网页版", "網頁版", "在线", "線上",
     "发布", "發布", "發佈", "发表", "發表", "出版", "刊登", "发稿", "發稿", "刊出", "日期", "时间",
     "時間", "입력", "등록", "발행", "게재", "公開日", "掲載日", "投稿日",

@@ -77,9 +77,10 @@ class SavedBannerExtractor:
             for match in _MOTW.finditer(chunk):
                 yield from _original(page, base + match.start(), match, match["url"], "saved.motw")
             for match in _HTTRACK.finditer(chunk):
-                # HTTrack drops the scheme; what it copied was a web address.
+                # HTTrack drops the scheme, so the address is weaker evidence (0.8) than the
+                # page's own canonical link or og:url, which keep theirs.
                 url = match["url"] if "://" in match["url"] else "http://" + match["url"]
-                yield from _original(page, base + match.start(), match, url, "saved.httrack")
+                yield from _original(page, base + match.start(), match, url, "saved.httrack", 0.8)
                 yield from _captured(page, base + match.start(), match, "saved.httrack")
             for match in _SINGLEFILE.finditer(chunk):
                 if match["url"]:
