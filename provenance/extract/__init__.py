@@ -69,10 +69,10 @@ def extract_page(
     candidates: list[Candidate] = []
     problems: list[Problem] = []
     # An MHTML file is read twice: its headers as they are, its HTML part decoded.
-    inner = html_view(page) if "Content-Location:" in page.text else None
+    inner = html_view(page) if b"Content-Location:" in page.utf8 else None
     for extractor in extractors:
         target = page if inner is None or extractor.name in CONTAINER_FAMILIES else inner
-        if not wanted(extractor, target.text):
+        if not wanted(extractor, target):
             continue  # none of the family's markers occurs: its layout cannot be this one
         try:
             candidates.extend(extractor.extract(target))

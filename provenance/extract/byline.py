@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from provenance.extract.interface import Page
-from provenance.extract.scan import time_candidate
+from provenance.extract.scan import hit_lines, time_candidate
 from provenance.models import Candidate
 from provenance.timestamps import ANY_DATE_PATTERN, parse_any
 
@@ -31,6 +31,8 @@ _BYLINE = re.compile(
     re.M,
 )
 _SOURCE_WORDS = r"来源|來源|作者|编辑|編輯|责任编辑|責任編輯|出处|出處|字号|字號"
+_BYLINE_KEYS = re.compile(r"By |BY |by |·|•|\|")
+_PORTAL_KEYS = re.compile(_SOURCE_WORDS)
 _PORTAL = re.compile(
     rf"^{_TAGS}(?P<date>{ANY_DATE_PATTERN})(?:[ \t]*\d{{1,2}}[:：]\d{{2}}(?:[:：]\d{{2}})?)?"
     rf"[ \t\u3000\u00a0]+(?:&nbsp;)*(?:{_SOURCE_WORDS})[:：\s]",
@@ -46,9 +48,15 @@ class BylineExtractor:
 
     def extract(self, page: Page) -> Iterator[Candidate]:
         """Propose publication dates from bylines and portal date lines."""
-        top = page.text[:_TOP]
-        for pattern, rule in ((_BYLINE, "byline.date"), (_PORTAL, "dateline.portal")):
-            for match in pattern.finditer(top):
+        text = page.text
+        end = min(len(text), _TOP)
+        for keys, pattern, rule in (
+            (_BYLINE_KEYS, _BYLINE, "byline.date"), (_PORTAL_KEYS, _PORTAL, "dateline.portal"),
+        ):  # fmt: skip
+            for start, stop in hit_lines(keys, text, 0, end):
+                match = pattern.match(text, start, stop)
+                if match is None:
+                    continue
                 moment = parse_any(match["date"])
                 if moment is not None:
                     yield time_candidate(

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from itertools import islice
 
 from provenance.extract.interface import Page
 from provenance.extract.scan import (
     body_start,
+    hit_lines,
     plain_text,
     squash,
     text_candidate,
@@ -33,9 +33,8 @@ from provenance.timestamps import (
     parse_any,
 )
 
-_OPENERS = re.compile(r"[【〖]")
-_PARENS = re.compile(r"[（(]")
 _CLOSERS = {"【": "】", "〖": "〗", "（": "）", "(": ")"}
+_WIRE_END = re.compile(r"(?:[讯訊电電]|报道|報導|专稿|專稿)[^\d【】()（）\n]{0,7}\Z")
 _PAREN_CHARS = 32 * 1024  # parenthesised datelines open an article; prose is full of （）
 _WINDOW = 400  # enough for a site name wrapped in a mirror's <ok href="…"> tag
 _MAX_OPENERS = 500  # a page has a few dozen brackets; thousands are junk not worth reading
@@ -66,6 +65,11 @@ _EN_DATELINE = re.compile(
     r"(?:/[^/\n]{1,40}/[ \t]*)?(?:—|–|--|-)",
     re.MULTILINE,
 )
+# An English dateline names its month: only lines holding a month's name are tried.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_EN_KEYS = re.compile("|".join(_MONTHS + tuple(m.upper() for m in _MONTHS)))
+# What a bracket's text must hold to be a dateline at all (a Chinese or an ISO date).
+_MAYBE_DATE = re.compile(r"年|\d{4}[-/.]")
 _LINE = re.compile(r"^[^\n]{1,400}$", re.MULTILINE)
 _ELEMENT_TEXT = re.compile(r">([^<>\n]{6,60})<")
 _LONE_LINES = 120
@@ -83,30 +87,26 @@ class DatelineExtractor:
         for base, chunk in windows(page):
             yield from self._brackets(page, base, chunk)
         yield from self._lone_dates(page)
-        for match in _EN_DATELINE.finditer(page.text, 0, _LONE_CHARS):
-            moment = parse_any(match["date"])
-            if moment is not None:
+        text = page.text
+        for start, stop in hit_lines(_EN_KEYS, text, 0, min(len(text), _LONE_CHARS)):
+            match = _EN_DATELINE.match(text, start, stop)
+            moment = parse_any(match["date"]) if match else None
+            if match is not None and moment is not None:
                 yield time_candidate(
                     page, match.start("place"), match.group(0).strip(), rule="dateline.en",
                     confidence=0.85, moment=moment,
                 )  # fmt: skip
 
     def _brackets(self, page: Page, base: int, chunk: str) -> Iterator[Candidate]:
-        openers = list(islice(_OPENERS.finditer(chunk), _MAX_OPENERS))
-        if base == 0:
-            openers += islice(_PARENS.finditer(chunk, 0, _PAREN_CHARS), _MAX_OPENERS)
-        for opener in openers:
-            start = opener.start()
-            close = chunk.find(_CLOSERS[opener.group(0)], start + 1, start + _WINDOW)
-            if close < 0:
-                continue
+        for start, close, bracket in _bracket_spans(chunk, base == 0):
             raw = chunk[start : close + 1]
+            if not _MAYBE_DATE.search(raw):
+                continue  # cheap tests first: most brackets in prose hold no date
             flat = squash(plain_text(raw[1:-1]))
             match = _DATELINE.fullmatch(flat)
             if match is None:
                 continue
             site = _SITE_NOISE.sub("", match["site"])
-            bracket = opener.group(0) == "【" or opener.group(0) == "〖"
             # Parentheses are common around captions' dates; only a site name plus a wire
             # word (讯/電…) makes a parenthesised date a dateline.
             if not bracket and not (site and _WIRE.search(match["rest"])):
@@ -158,6 +158,36 @@ class DatelineExtractor:
                 rule="feed.item-date" if feed else "html.date-element",
                 confidence=0.8 if feed else 0.65, moment=moment,
             )  # fmt: skip
+
+
+def _bracket_spans(chunk: str, top: bool) -> Iterator[tuple[int, int, bool]]:
+    """(opening, closing, is 【】) of the brackets that may hold a dateline.
+
+    Plain substring searches find the brackets: a page is scanned at memory speed, not
+    character by character by a regular expression.
+    """
+    for opening in ("【", "〖"):
+        start, seen = chunk.find(opening), 0
+        while start >= 0 and seen < _MAX_OPENERS:
+            seen += 1
+            close = chunk.find(_CLOSERS[opening], start + 1, start + _WINDOW)
+            if close >= 0:
+                yield start, close, True
+            start = chunk.find(opening, start + 1)
+    if not top:
+        return
+    # Chinese prose is full of （…）; a parenthesised dateline ends with its wire word, so
+    # only closing parentheses just after one are looked at, and their opening found back.
+    limit = min(len(chunk), _PAREN_CHARS)
+    for closing, opening in (("）", "（"), (")", "(")):
+        close, seen = chunk.find(closing, 0, limit), 0
+        while close >= 0 and seen < _MAX_OPENERS:
+            seen += 1
+            if _WIRE_END.search(chunk, max(0, close - 9), close):
+                start = chunk.rfind(opening, max(0, close - _WINDOW), close)
+                if start >= 0 and chunk.find(closing, start + 1, close) < 0:
+                    yield start, close, False
+            close = chunk.find(closing, close + 1, limit)
 
 
 def _lone_moment(text: str) -> Moment | None:

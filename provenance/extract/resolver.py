@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from provenance.models import Candidate, ClaimField, Problem
 from provenance.timestamps import check, parse_iso
@@ -49,6 +50,7 @@ RULE_PRIORITY: tuple[str, ...] = (
 )  # fmt: skip
 
 
+@cache
 def priority(rule: str) -> int:
     """The tie-break rank of a rule (lower wins)."""
     for rank, prefix in enumerate(RULE_PRIORITY):
