@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
 import idna
@@ -116,6 +117,12 @@ def _split(url: str) -> SplitResult | None:
     return parts
 
 
+# A page names the same address several times (label, canonical, host, deny list), and a
+# folder names the same sites over and over: the pure URL functions are memoised.
+_MEMO = 8192
+
+
+@lru_cache(maxsize=_MEMO)
 def normalize(url: str) -> str | None:
     """The normal form of an absolute http(s) URL, or None when it is not one."""
     url = _SCHEME_SLASHES.sub(lambda m: m.group(1) + "://", clean(url), count=1)
@@ -166,6 +173,7 @@ def unwrap_wayback(url: str) -> tuple[str, Moment | None] | None:
     return fixed, parse_wayback(match["stamp"].replace(".", "").replace("-", ""))
 
 
+@lru_cache(maxsize=_MEMO)
 def is_mirror_or_navigation(url: str) -> bool:
     """True for mirrors, proxies, image/feed services, IP-literal hosts and site home pages."""
     normal = normalize(url)
