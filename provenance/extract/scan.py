@@ -193,19 +193,13 @@ def _raw(text: str) -> str:
     return text if len(text) <= RAW_LIMIT else text[: RAW_LIMIT - 1] + "…"
 
 
-# The candidate builders below pass values they have already made (ints, ISO text, a normal
-# form, a precision), so they construct without validating: validating each of a page's
-# dozens of proposals cost more than finding them. The claims picked from them are
-# validated when they are built, and the record holding them against the JSON Schema.
-
-
 def time_candidate(
     page: Page, offset: int, raw: str, *, rule: str, confidence: float, moment: Moment,
     field: ClaimField = "published",
 ) -> Candidate:  # fmt: skip
     """A timestamp candidate located at ``offset``."""
     line, column = page.locate(offset)
-    return Candidate.model_construct(
+    return Candidate(
         line=line, column=column, raw=_raw(raw), rule=rule, confidence=confidence,
         field=field, value=moment.value, precision=moment.precision,
     )  # fmt: skip
@@ -234,7 +228,7 @@ def _url_candidate(
     if normal is None:
         return None
     line, column = page.locate(offset)
-    return Candidate.model_construct(
+    return Candidate(
         line=line, column=column, raw=_raw(raw), rule=rule, confidence=confidence,
         field=field, value=value, normalized=normal,
     )  # fmt: skip
@@ -249,7 +243,7 @@ def text_candidate(
     if not value:
         return None
     line, column = page.locate(offset)
-    return Candidate.model_construct(
+    return Candidate(
         line=line, column=column, raw=_raw(raw), rule=rule, confidence=confidence,
         field=field, value=value,
     )  # fmt: skip
