@@ -70,7 +70,9 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _EN_KEYS = re.compile("|".join(_MONTHS + tuple(m.upper() for m in _MONTHS)))
 # What a bracket's text must hold to be a dateline at all (a Chinese or an ISO date).
 _MAYBE_DATE = re.compile(r"年|\d{4}[-/.]")
-_LINE = re.compile(r"^[^\n]{1,400}$", re.MULTILINE)
+_LINE_CHARS = 400
+# Every written date has an Arabic or a Chinese digit.
+_DIGIT = re.compile(r"[0-9０-９〇○零一二三四五六七八九十]")
 _ELEMENT_TEXT = re.compile(r">([^<>\n]{6,60})<")
 _LONE_LINES = 120
 _LONE_CHARS = 32 * 1024
@@ -131,18 +133,15 @@ class DatelineExtractor:
         # in the body it is a letter's signature, a table cell or a caption.
         top = page.text[:_LONE_CHARS]
         top = top[: body_start(top)]
-        for number, line in enumerate(_LINE.finditer(top)):
-            if number >= _LONE_LINES:
-                break
-            flat = plain_text(line.group(0)).strip(" \t\u00a0\u3000|>*_")
-            if len(flat) > 60 or not flat or _EDITED.search(line.group(0)):
+        for start, line in _lines(top):
+            flat = plain_text(line).strip(" \t\u00a0\u3000|>*_")
+            if len(flat) > 60 or not flat or _EDITED.search(line):
                 continue
             moment = _lone_moment(flat)
             if moment is not None:
                 yield time_candidate(
-                    page, line.start(), line.group(0), rule="dateline.line", confidence=0.7,
-                    moment=moment,
-                )  # fmt: skip
+                    page, start, line, rule="dateline.line", confidence=0.7, moment=moment
+                )
         for element in _ELEMENT_TEXT.finditer(top):
             moment = _lone_moment(element.group(1).strip())
             if moment is None:
@@ -188,6 +187,20 @@ def _bracket_spans(chunk: str, top: bool) -> Iterator[tuple[int, int, bool]]:
                 if start >= 0 and chunk.find(closing, start + 1, close) < 0:
                     yield start, close, False
             close = chunk.find(closing, close + 1, limit)
+
+
+def _lines(top: str) -> Iterator[tuple[int, str]]:
+    """(offset, text) of the header's first non-empty lines of at most 400 characters that
+    hold a digit (the rest cannot be a date line)."""
+    start, seen = 0, 0
+    for line in top.split("\n"):
+        if line and len(line) <= _LINE_CHARS:
+            seen += 1
+            if seen > _LONE_LINES:
+                return
+            if _DIGIT.search(line):
+                yield start, line
+        start += len(line) + 1
 
 
 def _lone_moment(text: str) -> Moment | None:

@@ -87,8 +87,11 @@ def markers_found(
     Testing fifty markers one by one costs fifty scans of the page when they are absent;
     one trie-shaped search for all of them costs about as much as one.
     """
-    finder = _finder(_all_markers(tuple(extractors), also))
-    return frozenset(finder.findall(text)) if finder is not None else frozenset()
+    chars, finder = _finder(_all_markers(tuple(extractors), also))
+    found = {char for char in chars if char in text}
+    if finder is not None:
+        found.update(finder.findall(text))
+    return frozenset(found)
 
 
 def wanted(extractor: Extractor, found: frozenset[str]) -> bool:
@@ -103,8 +106,12 @@ def _all_markers(extractors: tuple[Extractor, ...], also: tuple[str, ...]) -> fr
 
 
 @cache
-def _finder(markers: frozenset[str]) -> re.Pattern[str] | None:
+def _finder(markers: frozenset[str]) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
+    """Single characters (tested one by one: a character search runs at memory speed and
+    common ones such as "|" would flood a combined search) and a trie for the rest."""
     # Imported here: scan imports this module.
     from provenance.extract.scan import keyword_trie
 
-    return keyword_trie(sorted(markers)) if markers else None
+    chars = tuple(sorted(m for m in markers if len(m) == 1))
+    longer = sorted(m for m in markers if len(m) > 1)
+    return chars, keyword_trie(longer) if longer else None
