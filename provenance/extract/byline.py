@@ -31,8 +31,9 @@ _BYLINE = re.compile(
     re.M,
 )
 _SOURCE_WORDS = r"来源|來源|作者|编辑|編輯|责任编辑|責任編輯|出处|出處|字号|字號"
-_BYLINE_KEYS = re.compile(r"By |BY |by |·|•|\|")
-_PORTAL_KEYS = re.compile(_SOURCE_WORDS)
+# One search finds the lines either kind of line can be: a byline's "By " or separator,
+# or a portal line's source word.
+_KEYS = re.compile(rf"By |BY |by |·|•|\||{_SOURCE_WORDS}")
 _PORTAL = re.compile(
     rf"^{_TAGS}(?P<date>{ANY_DATE_PATTERN})(?:[ \t]*\d{{1,2}}[:：]\d{{2}}(?:[:：]\d{{2}})?)?"
     rf"[ \t\u3000\u00a0]+(?:&nbsp;)*(?:{_SOURCE_WORDS})[:：\s]",
@@ -49,16 +50,11 @@ class BylineExtractor:
     def extract(self, page: Page) -> Iterator[Candidate]:
         """Propose publication dates from bylines and portal date lines."""
         text = page.text
-        end = min(len(text), _TOP)
-        for keys, pattern, rule in (
-            (_BYLINE_KEYS, _BYLINE, "byline.date"), (_PORTAL_KEYS, _PORTAL, "dateline.portal"),
-        ):  # fmt: skip
-            for start, stop in hit_lines(keys, text, 0, end):
+        for start, stop in hit_lines(_KEYS, text, 0, min(len(text), _TOP)):
+            for pattern, rule in ((_BYLINE, "byline.date"), (_PORTAL, "dateline.portal")):
                 match = pattern.match(text, start, stop)
-                if match is None:
-                    continue
-                moment = parse_any(match["date"])
-                if moment is not None:
+                moment = parse_any(match["date"]) if match else None
+                if match is not None and moment is not None:
                     yield time_candidate(
                         page, match.start(), match.group(0).strip(), rule=rule, confidence=0.8,
                         moment=moment,
