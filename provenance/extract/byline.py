@@ -1,7 +1,7 @@
 """Bylines and news-portal date lines: a date on the line that names the author or the source.
 
-* English bylines: ``By Jane Doe | April 13, 2021``, ``By JANE DOE, April 13, 2021``,
-  ``Jane Doe · Apr 13, 2021 · 5 min read`` (blog platforms).
+* Bylines: ``By Jane Doe | April 13, 2021``, ``By JANE DOE, April 13, 2021``,
+  ``Jane Doe · Apr 13, 2021 · 5 min read`` (blog platforms), ``作者：王小明｜2023年04月13日``.
 * Chinese portals open an article with a line holding the date, the time and the source or
   author: ``2021年04月13日 10:00　来源：新京报``, ``2021-04-13 10:00:00　来源: 人民网``.
 
@@ -20,20 +20,23 @@ from provenance.timestamps import ANY_DATE_PATTERN, parse_any
 
 _TOP = 32 * 1024
 _TAGS = r"[ \t]*(?:<[^<>\n]{0,200}>[ \t]*){0,4}"
-_SEPARATOR = r"[ \t]*(?:\||·|•|—|–|,)[ \t]*"
+_SEPARATOR = r"[ \t]*(?:\||｜|·|•|—|–|,)[ \t]*"
+# "By Jane Doe", "作者：王明" (author), "文／李华" (text by), "记者 张三" (reporter), or a bare
+# capitalised name before a separator. The name may be a markdown link to the author.
 _NAME = (
-    r"(?:(?:By|BY|by)[ \t]+(?P<name>[^|·•,\n<>]{1,80}?)"
-    r"|(?P<plain>[A-Z][\w.'\- ]{1,60}?)(?=[ \t]*[|·•]))"
+    r"(?:(?:By|BY|by)[ \t]+|(?:作者|撰文|文|記者|记者)[ \t]*[:：／/][ \t]*)"
+    r"(?P<name>[^|｜·•,\n<>]{1,80}?)"
+    r"|(?P<plain>[A-Z][\w.'\- ]{1,60}?)(?=[ \t]*[|·•])"
 )
 _BYLINE = re.compile(
-    rf"^{_TAGS}{_NAME}(?:{_SEPARATOR}[^|·•,\n<>\d]{{1,40}}?)?{_SEPARATOR}"
+    rf"^{_TAGS}(?:{_NAME})(?:{_SEPARATOR}[^|｜·•,\n<>\d]{{1,40}}?)?{_SEPARATOR}"
     rf"(?P<date>{ANY_DATE_PATTERN})",
     re.M,
 )
 _SOURCE_WORDS = r"来源|來源|作者|编辑|編輯|责任编辑|責任編輯|出处|出處|字号|字號"
 # One search finds the lines either kind of line can be: a byline's "By " or separator,
 # or a portal line's source word.
-_KEYS = re.compile(rf"By |BY |by |·|•|\||{_SOURCE_WORDS}")
+_KEYS = re.compile(rf"By |BY |by |·|•|\||｜|{_SOURCE_WORDS}")
 _PORTAL = re.compile(
     rf"^{_TAGS}(?P<date>{ANY_DATE_PATTERN})(?:[ \t]*\d{{1,2}}[:：]\d{{2}}(?:[:：]\d{{2}})?)?"
     rf"[ \t\u3000\u00a0]+(?:&nbsp;)*(?:{_SOURCE_WORDS})[:：\s]",
@@ -45,7 +48,21 @@ class BylineExtractor:
     """The date on a byline or on a portal's date-and-source line."""
 
     name = "byline"
-    markers = ("By ", "BY ", "by ", "·", "•", "|", "来源", "來源", "作者", "编辑", "編輯", "出处")
+    markers = (
+        "By ",
+        "BY ",
+        "by ",
+        "·",
+        "•",
+        "|",
+        "｜",
+        "来源",
+        "來源",
+        "作者",
+        "编辑",
+        "編輯",
+        "出处",
+    )
 
     def extract(self, page: Page) -> Iterator[Candidate]:
         """Propose publication dates from bylines and portal date lines."""

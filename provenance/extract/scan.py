@@ -90,7 +90,8 @@ def md_unescape(text: str) -> str:
     return _MD_ESCAPE.sub(r"\1", text)
 
 
-_TRAILING = ".,;:!?。，；：！？、…\"'»”’"
+# Sentence punctuation and a markdown emphasis mark (*https://…*) end a URL in prose.
+_TRAILING = ".,;:!?。，；：！？、…\"'»”’*"
 _PAIRS = {")": "(", "）": "（", "]": "[", "」": "「", "』": "『", "》": "《"}
 
 
