@@ -155,7 +155,10 @@ _FINDER = keyword_trie(
     {variant for word in _ALL_ROUTES for variant in (word, word.capitalize(), word.upper())}
 )
 _URL_ROUTES = dict(zip("SWCP", _URL_LABELS, strict=True))
-_REFERENCE = r"^[ \t]{{0,3}}\[{}\]:[ \t]*<?(?P<url>[^\s<>]{{1,2048}})"
+# A markdown reference definition: "[1]: https://…" at the start of a line.
+_DEFINITION = re.compile(
+    r"^[ \t]{0,3}\[(?P<ref>[^\]\n]{1,40})\]:[ \t]*<?(?P<url>[^\s<>]{1,2048})", re.M
+)
 
 
 class LabelExtractor:
@@ -168,9 +171,10 @@ class LabelExtractor:
         """Propose URLs and dates that a label introduces."""
         for base, chunk in windows(page):
             url_end = date_end = -1
+            references = _References(chunk)
             for at, routes in _keyword_hits(chunk):
                 if at >= url_end:
-                    for found, end in _url_label(page, base, chunk, at, routes):
+                    for found, end in _url_label(page, base, chunk, at, routes, references):
                         url_end = max(url_end, end)
                         yield found
                 if at >= date_end:
@@ -187,7 +191,7 @@ def _keyword_hits(chunk: str) -> Iterator[tuple[int, str]]:
 
 
 def _url_label(
-    page: Page, base: int, chunk: str, at: int, routes: str
+    page: Page, base: int, chunk: str, at: int, routes: str, references: _References
 ) -> Iterator[tuple[Candidate, int]]:
     for kind in "SWCP":
         if kind not in routes:
@@ -204,7 +208,7 @@ def _url_label(
     if before.endswith("["):
         match = _MD_LINK_TEXT.match(chunk, at)
         if match is not None:
-            url = match["md"] or _reference(chunk, match["ref"])
+            url = match["md"] or references.get(match["ref"])
             if url:
                 start = chunk.rfind("[", 0, at)
                 raw = chunk[start : match.end()]
@@ -242,11 +246,21 @@ def _date_label(
         return
 
 
-def _reference(chunk: str, ref: str | None) -> str | None:
-    if not ref:
-        return None
-    found = re.search(_REFERENCE.format(re.escape(ref)), chunk, re.M | re.I)
-    return found["url"] if found else None
+class _References:
+    """A chunk's reference definitions, read once, the first time a label needs one."""
+
+    def __init__(self, chunk: str) -> None:
+        self.chunk = chunk
+        self.urls: dict[str, str] | None = None
+
+    def get(self, ref: str | None) -> str | None:
+        if not ref:
+            return None
+        if self.urls is None:
+            self.urls = {}
+            for found in _DEFINITION.finditer(self.chunk):
+                self.urls.setdefault(found["ref"].lower(), found["url"])
+        return self.urls.get(ref.lower())
 
 
 def _matched(

@@ -4,13 +4,14 @@ extraction cheap (keyword tries, marker gates, line hits, MHTML decoding)."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from provenance.extract import extract_page
+from provenance.extract import extract_file, extract_page
 from provenance.extract.interface import Page, markers_found, wanted
 from provenance.extract.mhtml import html_view
 from provenance.extract.registry import EXTRACTORS
@@ -165,3 +166,19 @@ def test_mhtml_html_part_is_decoded_at_its_own_lines() -> None:
 
 def test_a_page_that_only_mentions_mime_headers_is_not_unwrapped() -> None:
     assert html_view(Page.from_text("Content-Location: https://example.com/\n\nbody")) is None
+
+
+def test_many_reference_style_labels_stay_linear() -> None:
+    # Each [原文链接][1] once searched the whole page for its definition: quadratic.
+    data = ("[原文链接][1]\n" * 20_000 + "x\n" * 1_000).encode()
+    started = time.perf_counter()
+    result = extract_file(data)
+    assert time.perf_counter() - started < 3
+    assert result.original_url is None
+
+
+def test_reference_style_label_reads_its_definition() -> None:
+    result = extract_file(
+        b"# t\n\n[\xe5\x8e\x9f\xe6\x96\x87\xe9\x93\xbe\xe6\x8e\xa5][a]\n\n[A]: https://e.example/n/1\n"
+    )
+    assert result.original_url is not None and result.original_url.value == "https://e.example/n/1"
