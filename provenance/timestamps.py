@@ -179,6 +179,39 @@ def english_from_match(match: re.Match[str]) -> Moment | None:
     return Moment(int(year), month, int(day)) if month else None
 
 
+# Day, month name, year in French, German, Spanish, Portuguese and Italian: "6 avril 2023",
+# "13. April 2021", "13 de abril de 2021". (English names are read by ENGLISH_PATTERN.)
+_EURO_MONTHS = {
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
+    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
+    "décembre": 12, "decembre": 12,
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "juni": 6,
+    "juli": 7, "august": 8, "september": 9, "oktober": 10, "dezember": 12,
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
+    "diciembre": 12,
+    "janeiro": 1, "fevereiro": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7,
+    "setembro": 9, "outubro": 10, "dezembro": 12,
+    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
+    "settembre": 9, "ottobre": 10, "dicembre": 12,
+}  # fmt: skip
+_EURO_NAMES = "|".join(
+    sorted({*_EURO_MONTHS, *(name.capitalize() for name in _EURO_MONTHS)}, key=len, reverse=True)
+)
+EURO_PATTERN = (
+    rf"(?P<ed>\d{{1,2}})(?:\.|er)?\s+(?:de\s+)?(?P<emon>{_EURO_NAMES})\s+(?:de\s+)?(?P<ey>\d{{4}})"
+)
+_EURO_RE = re.compile(EURO_PATTERN)
+
+
+def parse_european(text: str) -> Moment | None:
+    """Parse ``6 avril 2023``, ``13. April 2021``, ``13 de abril de 2021`` to a day."""
+    match = _EURO_RE.fullmatch(text.strip())
+    if match is None:
+        return None
+    return Moment(int(match["ey"]), _EURO_MONTHS[match["emon"].lower()], int(match["ed"]))
+
+
 def parse_epoch(digits: str) -> Moment | None:
     """Read Unix time: ten digits are seconds, thirteen are milliseconds (UTC)."""
     if not digits.isdecimal() or len(digits) not in (10, 13):
@@ -316,14 +349,9 @@ def parse_zh(text: str) -> Moment | None:
 
 
 _PARSERS = (
-    parse_iso,
-    parse_rfc2822,
-    parse_js_date,
-    parse_english,
-    parse_zh,
-    parse_dotted,
-    parse_slashed,
-)
+    parse_iso, parse_rfc2822, parse_js_date, parse_english, parse_european, parse_zh,
+    parse_dotted, parse_slashed,
+)  # fmt: skip
 
 
 def anonymous(pattern: str) -> str:
@@ -337,7 +365,7 @@ ANY_DATE_PATTERN = "|".join(
     anonymous(p)
     for p in (
         ZH_PATTERN, ROC_PATTERN, KO_PATTERN, ISO_PATTERN, JS_DATE_PATTERN, ASCTIME_PATTERN,
-        RFC2822_PATTERN, ENGLISH_PATTERN, DOTTED_PATTERN, SLASH_PATTERN,
+        RFC2822_PATTERN, ENGLISH_PATTERN, EURO_PATTERN, DOTTED_PATTERN, SLASH_PATTERN,
     )
 )  # fmt: skip
 
@@ -345,6 +373,6 @@ ANY_DATE_PATTERN = "|".join(
 __all__ = [
     "ANY_DATE_PATTERN", "ENGLISH_PATTERN", "ISO_PATTERN", "MIN_YEAR", "RFC2822_PATTERN",
     "ZH_PATTERN", "Moment", "anonymous", "check", "days_apart", "parse_any", "parse_english",
-    "parse_dotted", "parse_epoch", "parse_iso", "parse_js_date", "parse_rfc2822", "parse_slashed",
-    "parse_wayback", "parse_zh",
+    "parse_dotted", "parse_epoch", "parse_european", "parse_iso", "parse_js_date",
+    "parse_rfc2822", "parse_slashed", "parse_wayback", "parse_zh",
 ]  # fmt: skip

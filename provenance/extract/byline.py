@@ -33,15 +33,36 @@ _BYLINE = re.compile(
     rf"(?P<date>{ANY_DATE_PATTERN})",
     re.M,
 )
-_SOURCE_WORDS = r"来源|來源|作者|编辑|編輯|责任编辑|責任編輯|出处|出處|字号|字號"
-# One search finds the lines either kind of line can be: a byline's "By " or separator,
-# or a portal line's source word.
-_KEYS = re.compile(rf"By |BY |by |·|•|\||｜|{_SOURCE_WORDS}")
-_PORTAL = re.compile(
-    rf"^{_TAGS}(?P<date>{ANY_DATE_PATTERN})(?:[ \t]*\d{{1,2}}[:：]\d{{2}}(?:[:：]\d{{2}})?)?"
-    rf"[ \t\u3000\u00a0]+(?:&nbsp;)*(?:{_SOURCE_WORDS})[:：\s]",
+# "Posted by admin on April 13, 2021" (blog engines), and "April 13, 2021 by Jane Doe".
+_POSTED_BY = re.compile(
+    rf"(?:Posted|Published|Written|Submitted)[ \t]+by[ \t]+[^\n<>]{{1,60}}?[ \t]+on[ \t]+"
+    rf"(?P<date>{ANY_DATE_PATTERN})"
+)
+_DATE_BY = re.compile(
+    rf"^{_TAGS}(?P<date>{ANY_DATE_PATTERN})(?:,?[ \t]+(?:at[ \t]+)?\d{{1,2}}:\d{{2}}"
+    r"(?:[ \t]*[AaPp]\.?[Mm]\.?)?)?[ \t]+(?:by|By|BY)[ \t]+[A-Z\u4e00-\u9fff]",
     re.M,
 )
+_SOURCE_WORDS = r"来源|來源|作者|编辑|編輯|责任编辑|責任編輯|出处|出處|字号|字號|記者|记者"
+# One search finds the lines either kind of line can be: a byline's "By " or separator,
+# or a portal line's source word.
+_KEYS = re.compile(rf"By |BY |by |·|•|\||｜|{_SOURCE_WORDS}|[电電讯訊][）)]")
+# A portal's date (and time), then the source or the reporter: "2021年04月13日 10:00　来源：…",
+# "2021-04-13 10:00 | 来源：…", "2021-04-13 10:00 聯合報 記者王小明／台北報導", or a wire
+# dateline in parentheses right after it: "2021/04/13 10:00（中央社記者王小明台北13日電）".
+_PORTAL = re.compile(
+    rf"^{_TAGS}(?P<date>{ANY_DATE_PATTERN})(?:[ \t]*\d{{1,2}}[:：]\d{{2}}(?:[:：]\d{{2}})?)?"
+    r"(?:[ \t\u3000\u00a0|｜/]*[（(][^（()）\n]{1,40}?[电電讯訊][）)]"
+    r"|[ \t\u3000\u00a0|｜/]+(?:&nbsp;)*(?:[^\s<>|｜]{1,12}[ \t\u3000]+)?"
+    rf"(?:{_SOURCE_WORDS})[:：\s/／]?)",
+    re.M,
+)
+
+
+_LINE_PATTERNS = (
+    (_BYLINE, "byline.date"), (_DATE_BY, "byline.date"), (_POSTED_BY, "byline.date"),
+    (_PORTAL, "dateline.portal"),
+)  # fmt: skip
 
 
 class BylineExtractor:
@@ -49,27 +70,18 @@ class BylineExtractor:
 
     name = "byline"
     markers = (
-        "By ",
-        "BY ",
-        "by ",
-        "·",
-        "•",
-        "|",
-        "｜",
-        "来源",
-        "來源",
-        "作者",
-        "编辑",
-        "編輯",
-        "出处",
-    )
+        "By ", "BY ", "by ", "·", "•", "|", "｜", "来源", "來源", "作者", "编辑", "編輯", "出处",
+        "出處", "記者", "记者", "電）", "电）", "訊）", "讯）", "電)", "电)", "訊)", "讯)",
+    )  # fmt: skip
 
     def extract(self, page: Page) -> Iterator[Candidate]:
         """Propose publication dates from bylines and portal date lines."""
         text = page.text
         for start, stop in hit_lines(_KEYS, text, 0, min(len(text), _TOP)):
-            for pattern, rule in ((_BYLINE, "byline.date"), (_PORTAL, "dateline.portal")):
-                match = pattern.match(text, start, stop)
+            for pattern, rule in _LINE_PATTERNS:
+                match = pattern.match(text, start, stop) or (
+                    _POSTED_BY.search(text, start, stop) if pattern is _POSTED_BY else None
+                )
                 moment = parse_any(match["date"]) if match else None
                 if match is not None and moment is not None:
                     yield time_candidate(

@@ -51,8 +51,8 @@ _SITE_NOISE = re.compile(r"(?:北京|台北|香港|纽约|紐約|美东|美東)?
 _LONE = re.compile(
     rf"(?P<date>{ANY_DATE_PATTERN})(?:\s*[（(]?(?:星期|週|周|礼拜|禮拜)[一二三四五六日天][）)]?)?"
     # a zone-less time of day, 24- or 12-hour, with "at", "Uhr" or a zone name: read as a day
-    r"(?:\s*,?\s*(?:at\s+)?\d{1,2}[:：.]\d{2}(?:[:：]\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
-    r"(?:\s*(?:Uhr|[A-Z]{2,4}))?)?",
+    r"(?:\s*,?\s*(?:at\s+)?(?:\d{1,2}[:：.]\d{2}(?:[:：]\d{2})?|\d{1,2}[時时]\d{1,2}分(?:\d{1,2}秒)?)"
+    r"(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*(?:Uhr|[A-Z]{2,4}))?)?",
     re.IGNORECASE,
 )
 # A date that an edit, not the publication, stamped (<updated>, "Last updated", 更新时间).
@@ -134,8 +134,8 @@ class DatelineExtractor:
         top = page.text[:_LONE_CHARS]
         top = top[: body_start(top)]
         for start, line in _lines(top):
-            flat = plain_text(line).strip(" \t\u00a0\u3000|>*_")
-            if len(flat) > 60 or not flat or _EDITED.search(line):
+            flat = _before_edit(plain_text(line).strip(" \t\u00a0\u3000|>*_"), line)
+            if not flat or len(flat) > 60:
                 continue
             moment = _lone_moment(flat)
             if moment is not None:
@@ -143,11 +143,10 @@ class DatelineExtractor:
                     page, start, line, rule="dateline.line", confidence=0.7, moment=moment
                 )
         for element in _ELEMENT_TEXT.finditer(top):
-            moment = _lone_moment(element.group(1).strip())
-            if moment is None:
-                continue
             opening = top[top.rfind("<", 0, element.start()) : element.start()]
-            if _EDITED.search(opening):
+            text = _before_edit(element.group(1).strip(), opening)
+            moment = _lone_moment(text) if text else None
+            if moment is None:
                 continue
             # An RFC 1123 date-time alone in an element is how feed mirrors print the item's
             # <pubDate> (seed 002: <div><i>Thu, 15 Apr 2021 13:23:59 GMT</i></div>).
@@ -187,6 +186,15 @@ def _bracket_spans(chunk: str, top: bool) -> Iterator[tuple[int, int, bool]]:
                 if start >= 0 and chunk.find(closing, start + 1, close) < 0:
                     yield start, close, False
             close = chunk.find(closing, close + 1, limit)
+
+
+def _before_edit(text: str, markup: str) -> str:
+    """The text before an edit note ("April 13, 2021 Updated: April 14, 2021" → its first
+    date); "" when the text or its markup (<updated>, class="modified") names an edit."""
+    edit = _EDITED.search(text)
+    if edit is None:
+        return "" if _EDITED.search(markup) else text
+    return text[: edit.start()].rstrip(" \t|·•-—–,;:(（") if edit.start() > 0 else ""
 
 
 def _lines(top: str) -> Iterator[tuple[int, str]]:

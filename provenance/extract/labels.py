@@ -104,7 +104,7 @@ _PUBLISH_WORDS = (
     r"|Publicado(?:\s+el)?|Pubblicato(?:\s+il)?|Опубликовано"
 )
 _ZH_PUBLISH = (
-    r"(?:发布|發布|發佈|发表|發表|出版|刊登|发稿|發稿|刊出)(?:时间|時間|日期)"
+    r"(?:发布|發布|發佈|发表|發表|出版|刊登|发稿|發稿|刊出|发送|發送)(?:时间|時間|日期)"
     r"|发布于|發布於|發佈於|发表于|發表於|입력|등록|발행|게재|公開日|掲載日|投稿日"
 )
 # "Updated"/"更新时间"/"saved date" name a later edit or a save: the look-behinds skip them.
@@ -113,7 +113,8 @@ _DATE_LABELS = (
     re.compile(rf"{_NOT_EDIT}(?:{_PUBLISH_WORDS}|{_ZH_PUBLISH}){_GAP}[:：]?{_DATE_TAIL}"),
     re.compile(
         rf"{_NOT_EDIT}(?:{_PUBLISH_WORDS}|Pub(?:lish)?[\s_-]*date|Date[\s_-]*published"
-        rf"|Publication[\s_-]*date|Posted|发布|發布|發佈|发表|發表){_GAP}[:：]{_DATE_TAIL}",
+        # "Sent:" is when an e-mail (a newsletter, a forwarded article) went out
+        rf"|Publication[\s_-]*date|Posted|Sent|发布|發布|發佈|发表|發表){_GAP}[:：]{_DATE_TAIL}",
         re.I,
     ),
 )
@@ -137,7 +138,8 @@ _ROUTES = {
     "出处": "W", "出處": "W", "转载": "W", "轉載": "W", "转自": "W", "轉自": "W", "原载": "W",
     "原載": "W", "阅读": "T", "閱讀": "T", "查看": "T", "点击": "T", "點擊": "T", "网页版": "C",
     "網頁版": "C", "在线": "C", "線上": "C", "发布": "D", "發布": "D", "發佈": "D", "发表": "D",
-    "發表": "D", "出版": "D", "刊登": "D", "发稿": "D", "發稿": "D", "刊出": "D", "日期": "G",
+    "發表": "D", "出版": "D", "刊登": "D", "发稿": "D", "發稿": "D", "刊出": "D", "发送": "D",
+    "發送": "D", "日期": "G",
     "时间": "G", "時間": "G", "입력": "D", "등록": "D", "발행": "D", "게재": "D", "公開日": "D",
     "掲載日": "D", "投稿日": "D",
 }  # fmt: skip
@@ -145,7 +147,7 @@ _FOLDED_ROUTES = {
     "original": "SWTO", "canonical": "ST", "source": "SWT", "permalink": "ST", "via": "W",
     "from": "W", "quelle": "W", "fuente": "W", "fonte": "W", "источник": "W", "article": "P",
     "story": "P", "url": "P", "link": "P", "read": "CT", "view": "C", "web": "C", "pub": "D",
-    "first": "D", "posted": "D", "release": "D", "date": "DG", "veröffentlicht": "D",
+    "first": "D", "posted": "D", "release": "D", "sent": "D", "date": "DG", "veröffentlicht": "D",
     "опубликовано": "D",
 }  # fmt: skip
 _ALL_ROUTES = _ROUTES | _FOLDED_ROUTES

@@ -48,7 +48,7 @@ def _top(text: str) -> tuple[dict[str, tuple[int, str]], str] | None:
         return None
     headers = _headers(text[:end], 0)
     kind = headers.get("content-type", (0, ""))[1]
-    if "multipart/related" not in kind.lower() or "mime-version" not in headers:
+    if "multipart/related" not in kind.lower():
         return None
     boundary = _BOUNDARY.search(kind)
     if boundary is None:
@@ -78,9 +78,8 @@ def _html_part(text: str, boundary: str) -> tuple[dict[str, tuple[int, str]], in
 def html_view(page: Page) -> Page | None:
     """The MHTML file's HTML part, decoded, at its own line numbers; None for other files."""
     text = page.text
-    if not text.startswith(("From:", "MIME-Version:", "Snapshot-Content-Location:", "Date:")):
-        if "MIME-Version:" not in text[:_HEAD_CHARS]:
-            return None
+    if "multipart/related" not in text[:_HEAD_CHARS].lower():
+        return None
     top = _top(text)
     part = _html_part(text, top[1]) if top else None
     if part is None:
