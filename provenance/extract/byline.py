@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 
 from provenance.extract.interface import Page
-from provenance.extract.scan import hit_lines, time_candidate
+from provenance.extract.scan import hit_lines, keyword_trie, time_candidate
 from provenance.models import Candidate
 from provenance.timestamps import ANY_DATE_PATTERN, parse_any
 
@@ -46,7 +46,10 @@ _DATE_BY = re.compile(
 _SOURCE_WORDS = r"来源|來源|作者|编辑|編輯|责任编辑|責任編輯|出处|出處|字号|字號|記者|记者"
 # One search finds the lines either kind of line can be: a byline's "By " or separator,
 # or a portal line's source word.
-_KEYS = re.compile(rf"By |BY |by |·|•|\||｜|{_SOURCE_WORDS}|[电電讯訊][）)]")
+_WIRE_ENDS = tuple(wire + close for wire in "电電讯訊" for close in "）)")
+_KEYS = keyword_trie(
+    ("By ", "BY ", "by ", "·", "•", "|", "｜", *_SOURCE_WORDS.split("|"), *_WIRE_ENDS)
+)
 # A portal's date (and time), then the source or the reporter: "2021年04月13日 10:00　来源：…",
 # "2021-04-13 10:00 | 来源：…", "2021-04-13 10:00 聯合報 記者王小明／台北報導", or a wire
 # dateline in parentheses right after it: "2021/04/13 10:00（中央社記者王小明台北13日電）".
@@ -59,6 +62,9 @@ _PORTAL = re.compile(
 )
 
 
+# A line that opens with a date (after at most four tags): a digit, a Chinese numeral, or a
+# capital (an English month or weekday).
+_DATE_FIRST = re.compile(rf"{_TAGS}[0-9０-９〇○零一二三四五六七八九民A-Z]")
 _LINE_PATTERNS = (
     (_BYLINE, "byline.date"), (_DATE_BY, "byline.date"), (_POSTED_BY, "byline.date"),
     (_PORTAL, "dateline.portal"),
@@ -69,19 +75,22 @@ class BylineExtractor:
     """The date on a byline or on a portal's date-and-source line."""
 
     name = "byline"
-    markers = (
-        "By ", "BY ", "by ", "·", "•", "|", "｜", "来源", "來源", "作者", "编辑", "編輯", "出处",
-        "出處", "記者", "记者", "電）", "电）", "訊）", "讯）", "電)", "电)", "訊)", "讯)",
-    )  # fmt: skip
+    markers = ("By ", "BY ", "by ", "·", "•", "|", "｜", *_SOURCE_WORDS.split("|"), *_WIRE_ENDS)
 
     def extract(self, page: Page) -> Iterator[Candidate]:
         """Propose publication dates from bylines and portal date lines."""
         text = page.text
         for start, stop in hit_lines(_KEYS, text, 0, min(len(text), _TOP)):
+            # Cheap tests first: most lines holding a key are prose or navigation.
+            dated = _DATE_FIRST.match(text, start, stop) is not None
+            named = any(text.find(by, start, stop) >= 0 for by in ("by ", "By ", "BY "))
             for pattern, rule in _LINE_PATTERNS:
-                match = pattern.match(text, start, stop) or (
-                    _POSTED_BY.search(text, start, stop) if pattern is _POSTED_BY else None
-                )
+                if (pattern is _PORTAL or pattern is _DATE_BY) and not dated:
+                    continue
+                if (pattern is _POSTED_BY or pattern is _DATE_BY) and not named:
+                    continue
+                search = pattern.search if pattern is _POSTED_BY else pattern.match
+                match = search(text, start, stop)
                 moment = parse_any(match["date"]) if match else None
                 if match is not None and moment is not None:
                     yield time_candidate(
