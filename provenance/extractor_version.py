@@ -4,4 +4,4 @@ Bump it whenever a rule changes what it extracts: verify re-extracts the files o
 manifest written by another version, and compares.
 """
 
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"

@@ -17,7 +17,8 @@ from provenance.models import FileStatus, Problem
 
 # Detection reads a sample; a 100 MB file must not be scanned whole by the detector.
 SAMPLE_BYTES = 64 * 1024
-_CONTROL = re.compile(rb"[\x01-\x08\x0e-\x1a\x1c-\x1f]")
+# Control bytes that text does not hold (tab, line feed, form feed, CR and ESC excepted).
+_CONTROL_BYTES = bytes([*range(0x01, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
@@ -56,7 +57,8 @@ def is_binary(data: bytes) -> bool:
     sample = data[:SAMPLE_BYTES]
     if b"\x00" in sample or b"\x00" in data[-SAMPLE_BYTES:]:
         return True
-    return len(_CONTROL.findall(sample)) > max(8, len(sample) // 20)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    return controls > max(8, len(sample) // 20)
 
 
 def _bom(data: bytes) -> str | None:
@@ -72,7 +74,8 @@ def _detect(data: bytes) -> str:
     bad = as_utf8.count("\ufffd")
     # A UTF-8 file with a few corrupt bytes stays UTF-8: detectors would pick a legacy code
     # page that garbles every valid character to save the few broken ones.
-    if sum(1 for ch in as_utf8 if ch > "\x7f") - bad >= 4 * bad:
+    non_ascii = len(as_utf8) - len(as_utf8.encode("ascii", errors="ignore"))
+    if non_ascii - bad >= 4 * bad:
         return "utf-8"
     ends = {name: _cjk_end(sample, name) for name in _CJK_FALLBACKS}
     clean = [name for name, end in ends.items() if end]
@@ -132,6 +135,11 @@ def decode(data: bytes) -> Decoded:
     except UnicodeDecodeError as error:
         if _cut_at_one_join(data, error):
             return _finish(data.decode("utf-8", errors="replace"), "utf-8", 0)
+        if error.end == len(data) and error.reason == "unexpected end of data":
+            # Valid UTF-8 up to a character cut short at the very end (an interrupted
+            # download): UTF-8, with the one broken character reported.
+            text = data.decode("utf-8", errors="replace")
+            return _finish(text, "utf-8", text.count("\ufffd"))
     encoding = _detect(data)
     try:
         text = data.decode(encoding, errors="replace")

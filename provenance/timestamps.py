@@ -12,18 +12,10 @@ instead of silently repairing them.
 
 from __future__ import annotations
 
-import calendar
 import re
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from provenance.models import Precision
-
-MIN_YEAR = 1990
-
-# The earliest and latest offsets in use; a bare day is somewhere between the two.
-_EARLIEST_OFFSET = timedelta(hours=14)
-_LATEST_OFFSET = timedelta(hours=-12)
+from provenance.moment import MIN_YEAR, Moment, check, days_apart
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９：－／．", "0123456789:-/.")
 _ZH_DIGITS = {
@@ -39,133 +31,6 @@ _ZONES = {
     "GMT": 0, "UTC": 0, "UT": 0, "Z": 0, "EST": -300, "EDT": -240, "CST": -360,
     "CDT": -300, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
 }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Moment:
-    """A parsed timestamp: calendar fields, precision and the offset in minutes if any."""
-
-    year: int
-    month: int | None = None
-    day: int | None = None
-    hour: int | None = None
-    minute: int | None = None
-    second: int | None = None
-    millisecond: int | None = None
-    offset: int | None = None  # minutes east of UTC; None for dates
-    zulu: bool = False  # written as Z/GMT/UTC
-
-    @property
-    def precision(self) -> Precision:
-        """The finest unit present."""
-        if self.millisecond is not None:
-            return "millisecond"
-        if self.second is not None:
-            return "second"
-        if self.minute is not None:
-            return "minute"
-        if self.day is not None:
-            return "day"
-        return "month" if self.month is not None else "year"
-
-    @property
-    def valid(self) -> bool:
-        """True when every field names a real calendar value."""
-        if not 1 <= self.year <= 9998:  # room for the widest offset either side
-            return False
-        if self.month is not None and not 1 <= self.month <= 12:
-            return False
-        if self.day is not None:
-            assert self.month is not None
-            if not 1 <= self.day <= calendar.monthrange(self.year, self.month)[1]:
-                return False
-        if self.hour is not None and not 0 <= self.hour <= 23:
-            return False
-        if self.minute is not None and not 0 <= self.minute <= 59:
-            return False
-        if self.second is not None and not 0 <= self.second <= 59:
-            return False
-        return self.offset is None or abs(self.offset) <= 18 * 60
-
-    @property
-    def value(self) -> str:
-        """ISO 8601 text at this moment's precision (formatted even when not valid)."""
-        text = f"{self.year:04d}"
-        if self.month is None:
-            return text
-        text += f"-{self.month:02d}"
-        if self.day is None:
-            return text
-        text += f"-{self.day:02d}"
-        if self.minute is None or self.hour is None:
-            return text
-        text += f"T{self.hour:02d}:{self.minute:02d}"
-        if self.second is not None:
-            text += f":{self.second:02d}"
-            if self.millisecond is not None:
-                text += f".{self.millisecond:03d}"
-        return text + _format_offset(self.offset, self.zulu)
-
-    def local_date(self) -> date | None:
-        """The calendar day as written (in its own offset), or None when coarser or invalid."""
-        if self.day is None or self.month is None or not self.valid:
-            return None
-        return date(self.year, self.month, self.day)
-
-    def earliest(self) -> datetime:
-        """The earliest UTC instant this moment can denote."""
-        if self.hour is not None and self.offset is not None:
-            return self._instant()
-        start = datetime(self.year, self.month or 1, self.day or 1, tzinfo=UTC)
-        return start - _EARLIEST_OFFSET
-
-    def latest(self) -> datetime:
-        """The latest UTC instant this moment can denote."""
-        if self.hour is not None and self.offset is not None:
-            return self._instant()
-        if self.month is None:
-            end = datetime(self.year + 1, 1, 1, tzinfo=UTC)
-        elif self.day is None:
-            end = datetime(self.year + self.month // 12, self.month % 12 + 1, 1, tzinfo=UTC)
-        else:
-            end = datetime(self.year, self.month, self.day, tzinfo=UTC) + timedelta(days=1)
-        return end - _LATEST_OFFSET
-
-    def _instant(self) -> datetime:
-        assert self.month and self.day is not None and self.hour is not None
-        zone = timezone(timedelta(minutes=self.offset or 0))
-        local = datetime(
-            self.year, self.month, self.day, self.hour, self.minute or 0, self.second or 0,
-            (self.millisecond or 0) * 1000, tzinfo=zone,
-        )  # fmt: skip
-        return local.astimezone(UTC)
-
-
-def _format_offset(offset: int | None, zulu: bool) -> str:
-    if offset is None or (offset == 0 and zulu):
-        return "Z"
-    sign = "+" if offset >= 0 else "-"
-    hours, minutes = divmod(abs(offset), 60)
-    return f"{sign}{hours:02d}:{minutes:02d}"
-
-
-def check(moment: Moment, *, now: datetime | None = None) -> str | None:
-    """Return the problem code for a moment that cannot be a publication time, or None."""
-    if not moment.valid:
-        return "impossible-date"
-    if moment.year < MIN_YEAR:
-        return "too-old-date"
-    if moment.earliest() > (now or datetime.now(UTC)):
-        return "future-date"
-    return None
-
-
-def days_apart(a: Moment, b: Moment) -> int | None:
-    """Whole days between two moments' calendar dates, or None when either is coarser."""
-    first, second = a.local_date(), b.local_date()
-    if first is None or second is None:
-        return None
-    return abs((first - second).days)
 
 
 def _digits(text: str) -> int:
@@ -215,12 +80,18 @@ ISO_PATTERN = (
 )
 _ISO_RE = re.compile(ISO_PATTERN)
 _ISO_COARSE_RE = re.compile(r"(?P<y>\d{4})(?:-(?P<mo>\d{2}))?")
+# ISO 8601 basic format (20210413, 20210413T020000Z), as metadata values carry it. It is never
+# searched for in running text, where eight digits are far more often an id.
+_ISO_BASIC_RE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})(?P<mo>[01]\d)(?P<d>[0-3]\d)"
+    r"(?:T(?P<H>\d{2})(?P<M>\d{2})(?:(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?(?P<z>Z|[+-]\d{2}:?\d{2})?)?"
+)
 
 
 def parse_iso(text: str) -> Moment | None:
     """Parse ISO 8601 / RFC 3339 (also ``YYYY/MM/DD``); a zone-less time keeps day precision."""
     text = text.strip().translate(_FULLWIDTH)
-    match = _ISO_RE.fullmatch(text)
+    match = _ISO_RE.fullmatch(text) or _ISO_BASIC_RE.fullmatch(text)
     if match is None:
         coarse = _ISO_COARSE_RE.fullmatch(text)
         if coarse is None:
@@ -308,6 +179,39 @@ def english_from_match(match: re.Match[str]) -> Moment | None:
     return Moment(int(year), month, int(day)) if month else None
 
 
+# Day, month name, year in French, German, Spanish, Portuguese and Italian: "6 avril 2023",
+# "13. April 2021", "13 de abril de 2021". (English names are read by ENGLISH_PATTERN.)
+_EURO_MONTHS = {
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
+    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
+    "décembre": 12, "decembre": 12,
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "juni": 6,
+    "juli": 7, "august": 8, "september": 9, "oktober": 10, "dezember": 12,
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
+    "diciembre": 12,
+    "janeiro": 1, "fevereiro": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7,
+    "setembro": 9, "outubro": 10, "dezembro": 12,
+    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
+    "settembre": 9, "ottobre": 10, "dicembre": 12,
+}  # fmt: skip
+_EURO_NAMES = "|".join(
+    sorted({*_EURO_MONTHS, *(name.capitalize() for name in _EURO_MONTHS)}, key=len, reverse=True)
+)
+EURO_PATTERN = (
+    rf"(?P<ed>\d{{1,2}})(?:\.|er)?\s+(?:de\s+)?(?P<emon>{_EURO_NAMES})\s+(?:de\s+)?(?P<ey>\d{{4}})"
+)
+_EURO_RE = re.compile(EURO_PATTERN)
+
+
+def parse_european(text: str) -> Moment | None:
+    """Parse ``6 avril 2023``, ``13. April 2021``, ``13 de abril de 2021`` to a day."""
+    match = _EURO_RE.fullmatch(text.strip())
+    if match is None:
+        return None
+    return Moment(int(match["ey"]), _EURO_MONTHS[match["emon"].lower()], int(match["ed"]))
+
+
 def parse_epoch(digits: str) -> Moment | None:
     """Read Unix time: ten digits are seconds, thirteen are milliseconds (UTC)."""
     if not digits.isdecimal() or len(digits) not in (10, 13):
@@ -355,10 +259,56 @@ def parse_slashed(text: str) -> Moment | None:
     return None
 
 
-def parse_any(text: str) -> Moment | None:
-    """Try every written form: ISO, RFC 2822, English, Chinese, then unambiguous d/m/y."""
+# Day-first numeric dates with dots (13.04.2021): how German, Russian, Nordic and many other
+# sites write a day. The dot itself says day first, so nothing is guessed.
+DOTTED_PATTERN = r"(?P<dd>\d{1,2})\.(?P<dm>\d{1,2})\.(?P<dy>\d{4})(?!\d)"
+_DOTTED_RE = re.compile(DOTTED_PATTERN)
+
+
+def parse_dotted(text: str) -> Moment | None:
+    """Read a day-first dotted date such as ``13.04.2021``."""
+    match = _DOTTED_RE.fullmatch(text.strip())
+    return Moment(int(match["dy"]), int(match["dm"]), int(match["dd"])) if match else None
+
+
+_WDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+# JavaScript's Date.prototype.toString(), which SingleFile and many scripts print:
+# "Tue Apr 13 2021 10:00:00 GMT+0800 (China Standard Time)".
+JS_DATE_PATTERN = (
+    rf"{_WDAY}\s+{_MONTH_NAME}\s+(?P<d>\d{{1,2}})\s+(?P<y>\d{{4}})\s+(?P<H>\d{{2}}):(?P<M>\d{{2}})"
+    r":(?P<S>\d{2})\s+GMT(?P<z>[+-]\d{4})(?:\s*\([^()\n]{0,60}\))?"
+)
+# C's asctime() and HTTP's third date form: "Tue Apr 13 10:00:00 2021"; it names no zone,
+# so it is read as a day.
+ASCTIME_PATTERN = (
+    rf"{_WDAY}\s+{_MONTH_NAME}\s+(?P<d>\d{{1,2}})\s+\d{{2}}:\d{{2}}:\d{{2}}\s+(?P<y>\d{{4}})"
+)
+_JS_DATE_RE = re.compile(JS_DATE_PATTERN)
+_ASCTIME_RE = re.compile(ASCTIME_PATTERN)
+
+
+def parse_js_date(text: str) -> Moment | None:
+    """Parse a JavaScript Date string or an asctime() date."""
     text = text.strip()
-    for parser in (parse_iso, parse_rfc2822, parse_english, parse_zh, parse_slashed):
+    match = _JS_DATE_RE.fullmatch(text)
+    if match is not None:
+        month = _MONTHS[match["mon"][:3].lower()]
+        zone = match["z"]
+        offset = (-1 if zone[0] == "-" else 1) * (int(zone[1:3]) * 60 + int(zone[3:]))
+        return Moment(
+            int(match["y"]), month, int(match["d"]), int(match["H"]), int(match["M"]),
+            int(match["S"]), None, offset, False,
+        )  # fmt: skip
+    match = _ASCTIME_RE.fullmatch(text)
+    if match is None:
+        return None
+    return Moment(int(match["y"]), _MONTHS[match["mon"][:3].lower()], int(match["d"]))
+
+
+def parse_any(text: str) -> Moment | None:
+    """Try every written form: ISO, RFC 2822, JS, English, CJK, dotted, unambiguous d/m/y."""
+    text = text.strip()
+    for parser in _PARSERS:
         moment = parser(text)
         if moment is not None:
             return moment
@@ -373,10 +323,35 @@ ZH_PATTERN = (
 _ZH_RE = re.compile(ZH_PATTERN)
 
 
+# Taiwan's official calendar counts years from 1912 (民國110年 is 2021); Korean writes
+# 2021년 4월 13일 with the same order as Chinese.
+ROC_PATTERN = (
+    r"(?:中華民國|中华民国|民國|民国)\s*(?P<ry>[0-9０-９]{2,3})\s*年\s*(?P<rm>[0-9０-９]{1,2})\s*月"
+    r"\s*(?P<rd>[0-9０-９]{1,2})\s*日"
+)
+KO_PATTERN = r"(?P<ky>\d{4})\s*년\s*(?P<km>\d{1,2})\s*월\s*(?P<kd>\d{1,2})\s*일"
+_ROC_RE = re.compile(ROC_PATTERN)
+_KO_RE = re.compile(KO_PATTERN)
+ROC_OFFSET = 1911
+
+
 def parse_zh(text: str) -> Moment | None:
-    """Parse a Chinese date such as ``2021年4月13日`` or ``二零一六年十月二十二日``."""
-    match = _ZH_RE.fullmatch(text.strip())
-    return from_zh(match["zy"], match["zm"], match["zd"]) if match else None
+    """Parse a CJK date: ``2021年4月13日``, ``二零一六年十月二十二日``, ``民國110年4月13日``."""
+    text = text.strip()
+    match = _ZH_RE.fullmatch(text)
+    if match is not None:
+        return from_zh(match["zy"], match["zm"], match["zd"])
+    roc = _ROC_RE.fullmatch(text)
+    if roc is not None:
+        return Moment(_digits(roc["ry"]) + ROC_OFFSET, _digits(roc["rm"]), _digits(roc["rd"]))
+    korean = _KO_RE.fullmatch(text)
+    return Moment(int(korean["ky"]), int(korean["km"]), int(korean["kd"])) if korean else None
+
+
+_PARSERS = (
+    parse_iso, parse_rfc2822, parse_js_date, parse_english, parse_european, parse_zh,
+    parse_dotted, parse_slashed,
+)  # fmt: skip
 
 
 def anonymous(pattern: str) -> str:
@@ -385,6 +360,19 @@ def anonymous(pattern: str) -> str:
 
 
 # Any written date form, for searching; parse the matched text with :func:`parse_any`.
+# The JS/asctime forms come before the English one, which would match their first part.
 ANY_DATE_PATTERN = "|".join(
-    anonymous(p) for p in (ZH_PATTERN, ISO_PATTERN, RFC2822_PATTERN, ENGLISH_PATTERN, SLASH_PATTERN)
-)
+    anonymous(p)
+    for p in (
+        ZH_PATTERN, ROC_PATTERN, KO_PATTERN, ISO_PATTERN, JS_DATE_PATTERN, ASCTIME_PATTERN,
+        RFC2822_PATTERN, ENGLISH_PATTERN, EURO_PATTERN, DOTTED_PATTERN, SLASH_PATTERN,
+    )
+)  # fmt: skip
+
+
+__all__ = [
+    "ANY_DATE_PATTERN", "ENGLISH_PATTERN", "ISO_PATTERN", "MIN_YEAR", "RFC2822_PATTERN",
+    "ZH_PATTERN", "Moment", "anonymous", "check", "days_apart", "parse_any", "parse_english",
+    "parse_dotted", "parse_epoch", "parse_european", "parse_iso", "parse_js_date",
+    "parse_rfc2822", "parse_slashed", "parse_wayback", "parse_zh",
+]  # fmt: skip

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 from urllib.parse import SplitResult, quote, urlsplit, urlunsplit
 
 import idna
@@ -31,6 +32,17 @@ _WAYBACK = re.compile(
     r"(?P<target>.+)",
     re.IGNORECASE,
 )
+# Other web archives follow the same Memento convention, <archive>/<collection…>/<timestamp>
+# [<modifier>_]/<original>: Archive-It (wayback.archive-it.org/1234/20200115093000/…), national
+# archives (webarchive.nationalarchives.gov.uk/ukgwa/20210413101010/…), archive.today
+# (archive.ph/2021.04.13-102233/… or archive.is/20210413102233/…). Their timestamp has all 14
+# digits and the original keeps its scheme, which is what tells them from ordinary paths.
+# A page saved from the Wayback Machine links relatively: /web/20190304050607/http://….
+_MEMENTO = re.compile(
+    r"(?:https?://[\w.-]{1,253}(?::\d{1,5})?/(?:[\w.~-]{1,40}/){0,3}?|/web/)"
+    r"(?P<stamp>\d{14}|\d{4}\.\d{2}\.\d{2}-\d{6})(?:[a-z]{2}_)?/(?P<target>https?:/{1,2}.+)",
+    re.IGNORECASE,
+)
 # A DNS label as found in the wild: underscores occur in real host names, so they pass.
 _HOST_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
 _SCHEME_SLASHES = re.compile(r"^(https?):/+", re.IGNORECASE)
@@ -42,7 +54,9 @@ MIRROR_HOSTS = frozenset(
         "github.com", "www.github.com", "gist.github.com", "raw.githubusercontent.com",
         "github.io", "git.io", "cdn.jsdelivr.net", "gfw-breaker.win", "feedx.net",
         "feedx.top", "feedx.site", "feedx.xyz", "images.weserv.nl", "web.archive.org",
-        "archive.org", "archive.today", "archive.ph", "archive.is", "gitlab.com",
+        "archive.org", "archive.today", "archive.ph", "archive.is", "archive.li", "archive.vn",
+        "archive.md", "archive.fo", "wayback.archive-it.org", "webarchive.nationalarchives.gov.uk",
+        "webarchive.loc.gov", "arquivo.pt", "webcache.googleusercontent.com", "gitlab.com",
         "bitbucket.org",
     }
 )  # fmt: skip
@@ -103,6 +117,12 @@ def _split(url: str) -> SplitResult | None:
     return parts
 
 
+# A page names the same address several times (label, canonical, host, deny list), and a
+# folder names the same sites over and over: the pure URL functions are memoised.
+_MEMO = 8192
+
+
+@lru_cache(maxsize=_MEMO)
 def normalize(url: str) -> str | None:
     """The normal form of an absolute http(s) URL, or None when it is not one."""
     url = _SCHEME_SLASHES.sub(lambda m: m.group(1) + "://", clean(url), count=1)
@@ -141,17 +161,19 @@ def host(url: str) -> str:
 
 
 def unwrap_wayback(url: str) -> tuple[str, Moment | None] | None:
-    """Split ``https://web.archive.org/web/<stamp>/<original>`` into the original and its time."""
-    match = _WAYBACK.match(clean(url))
+    """Split a Wayback or other Memento address into the original and its capture time."""
+    url = clean(url)
+    match = _WAYBACK.match(url) or _MEMENTO.match(url)
     if match is None:
         return None
     target = match["target"]
     fixed = _SCHEME_SLASHES.sub(lambda m: m.group(1) + "://", target, count=1)
     if not scheme(fixed):
         fixed = "http://" + fixed  # the Wayback Machine accepts scheme-less targets
-    return fixed, parse_wayback(match["stamp"])
+    return fixed, parse_wayback(match["stamp"].replace(".", "").replace("-", ""))
 
 
+@lru_cache(maxsize=_MEMO)
 def is_mirror_or_navigation(url: str) -> bool:
     """True for mirrors, proxies, image/feed services, IP-literal hosts and site home pages."""
     normal = normalize(url)

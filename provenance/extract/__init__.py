@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from provenance.extract.checks import cross_check, missing, path_date_candidate, url_conflicts
-from provenance.extract.interface import Extractor, Page
+from provenance.extract.interface import Extractor, Page, markers_found, wanted
+from provenance.extract.mhtml import html_view
 from provenance.extract.publishers import publisher_from_url
-from provenance.extract.registry import EXTRACTORS
+from provenance.extract.registry import CONTAINER_FAMILIES, EXTRACTORS
 from provenance.extract.resolver import resolve
 from provenance.extractor_version import EXTRACTOR_VERSION  # noqa: E402
 from provenance.models import (
@@ -26,6 +27,8 @@ from provenance.models import (
     UrlClaim,
 )
 from provenance.text import decode
+
+_MIME_PART = "Content-Location:"  # every MHTML file names its parts' addresses
 
 
 @dataclass(frozen=True)
@@ -67,9 +70,16 @@ def extract_page(
     """Run the extractors over a decoded page and resolve their candidates."""
     candidates: list[Candidate] = []
     problems: list[Problem] = []
+    # An MHTML file is read twice: its headers as they are, its HTML part decoded.
+    found = markers_found(extractors, page.text, also=(_MIME_PART,))
+    inner = html_view(page) if _MIME_PART in found else None
+    found_inside = found if inner is None else markers_found(extractors, inner.text)
     for extractor in extractors:
+        target = page if inner is None or extractor.name in CONTAINER_FAMILIES else inner
+        if not wanted(extractor, found if target is page else found_inside):
+            continue  # none of the family's markers occurs: its layout cannot be this one
         try:
-            candidates.extend(extractor.extract(page))
+            candidates.extend(extractor.extract(target))
         except Exception as error:  # noqa: BLE001 - one bad rule must not lose the others
             message = f"extractor {extractor.name} failed: {type(error).__name__}: {error}"
             problems.append(Problem(code="extractor-error", severity="warning", message=message))

@@ -15,6 +15,7 @@ from provenance.extract.interface import Page
 from provenance.extract.scan import (
     MD_TEXT,
     MD_URL,
+    hit_lines,
     md_unescape,
     original_candidates,
     strip_tags,
@@ -31,10 +32,12 @@ _TITLE_LINK = re.compile(
     r"(?P<rule>[ \t]*(?:-{3,}|={3,})[ \t]*$)?",
     re.MULTILINE,
 )
+# Case spelled out rather than re.IGNORECASE, which would stop the fast search for "<".
 _HEADING_LINK = re.compile(
-    r"<h[1-3]\b[^<>]{0,300}+>\s*<a\b(?P<attrs>[^<>]{0,500}+)>(?P<title>[^<]{1,500})</a>\s*</h[1-3]>",
-    re.IGNORECASE,
+    r"<[hH][1-3]\b[^<>]{0,300}+>\s*<[aA]\b(?P<attrs>[^<>]{0,500}+)>(?P<title>[^<]{1,500})"
+    r"</[aA]>\s*</[hH][1-3]>"
 )
+_BRACKET = re.compile(r"\[")
 _HREF = re.compile(r"""\bhref\s*=\s*["']?(?P<href>[^"'\s>]+)""", re.IGNORECASE)
 _EDGE = 4096
 _EPOCH_COMMENT = re.compile(r"<!--\s*(?P<epoch>\d{13}|\d{10})\s*-->")
@@ -44,15 +47,17 @@ class FeedExtractor:
     """Feed-item layouts: the linked title and the fetch time comment."""
 
     name = "feed"
+    markers = ("[", "<h1", "<h2", "<h3", "<H1", "<H2", "<H3", "<!--")
 
     def extract(self, page: Page) -> Iterator[Candidate]:
         """Propose the item link, its title and the capture time."""
         top = page.text[:_TOP]
         first = _first_content_line(top)
-        for match in _TITLE_LINK.finditer(top):
+        for start, _ in hit_lines(_BRACKET, top):
+            match = _TITLE_LINK.match(top, start)
             # Only a linked title that opens the page or sits on a rule line is the item's
             # own link; linked headings further down are navigation (首页, 翻墙…).
-            if match["rule"] is None and match.start() != first:
+            if match is None or (match["rule"] is None and match.start() != first):
                 continue
             title = md_unescape(match["title"])
             yield from _item(page, match.start(), match.group(0), match["url"], title)
@@ -76,10 +81,14 @@ class FeedExtractor:
 
 def _first_content_line(top: str) -> int:
     """Offset of the first line that is neither blank nor an HTML comment."""
-    for line in re.finditer(r"^[^\n]*$", top, re.MULTILINE):
-        text = line.group(0).strip()
+    start = 0
+    while start <= len(top):
+        end = top.find("\n", start)
+        end = len(top) if end < 0 else end
+        text = top[start:end].strip()
         if text and not (text.startswith("<!--") and text.endswith("-->")):
-            return line.start()
+            return start
+        start = end + 1
     return -1
 
 

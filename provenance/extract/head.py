@@ -23,7 +23,7 @@ from provenance.extract.scan import (
     windows,
 )
 from provenance.models import Candidate
-from provenance.timestamps import parse_any
+from provenance.timestamps import Moment, parse_any, parse_epoch
 
 _TAG = re.compile(r"<(?P<tag>meta|link|time|span|abbr|div|p)\b(?P<attrs>[^<>]{0,2000}+)>", re.I)
 _TITLE = re.compile(r"<title\b[^>]{0,200}>(?P<text>[^<]{1,500})</title>", re.I)
@@ -34,7 +34,9 @@ _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"(?P<date>[^"]{4,40})"')
 _JSONLD_LIMIT = 64 * 1024
 _JSONLD_DEPTH = 6
 _JSONLD_BLOCKS = 20
-_ARTICLE_TYPES = ("article", "posting", "reportage", "newsarticle")
+_ARTICLE_TYPES = ("article", "posting", "reportage", "newsarticle", "videoobject", "report")
+# A video's upload is its publication; dateCreated is used only when nothing else is given.
+_JSONLD_DATES = (("datePublished", 0.9), ("uploadDate", 0.85), ("dateCreated", 0.75))
 
 # Metadata names for the publication time, with how much each is trusted.
 _PUBLISHED_KEYS = {
@@ -45,6 +47,27 @@ _PUBLISHED_KEYS = {
     "sailthru.date": 0.8, "parsely-pub-date": 0.8, "article.published": 0.8,
     "og:published_time": 0.85,
 }  # fmt: skip
+# Any other metadata name that says "published" (article.publication_date, pub-date, …);
+# names of edits and expiries are not publication times.
+_PUBLISH_NAME = re.compile(r"publish|pub[_.-]?date|publication|issued")
+_EDIT_NAME = re.compile(r"modif|updat|expir|edit|revis|review|creat")
+_GENERIC_CONFIDENCE = 0.8
+# Metadata naming the original of a syndicated or republished copy (Google News'
+# original-source and syndication-source), or the article's own address.
+_ORIGINAL_KEYS = {
+    "original-source": ("meta.original-source", 0.9),
+    "syndication-source": ("meta.original-source", 0.85),
+    "citation_public_url": ("meta.url-name", 0.8),
+    "citation_abstract_html_url": ("meta.url-name", 0.8),
+    "parsely-link": ("meta.url-name", 0.8), "dc.identifier": ("meta.url-name", 0.7),
+    "dcterms.identifier": ("meta.url-name", 0.7), "source-url": ("meta.url-name", 0.8),
+}  # fmt: skip
+_EPOCH = re.compile(r"\d{10}|\d{13}")
+# hAtom / microformats2 and WordPress themes mark the publication element by class.
+_PUBLISHED_CLASS = re.compile(
+    r"(?:^|\s)(?:published|dt-published|date-published|entry-date)(?:\s|$)"
+)
+_EDITED_CLASS = re.compile(r"(?:^|\s)(?:updated|dt-updated|modified|date-modified)(?:\s|$)")
 _TEXT_KEYS = {
     "og:title": ("title", 0.8), "twitter:title": ("title", 0.75),
     "og:site_name": ("publisher", 0.8), "application-name": ("publisher", 0.6),
@@ -55,6 +78,10 @@ class HeadMetadataExtractor:
     """Publisher-supplied metadata in the HTML head and in microdata."""
 
     name = "head"
+    markers = (
+        "<meta", "<link", "<time", "<title", "<h1", "<abbr", "itemprop", "ld+json", "<META",
+        "<LINK", "<TITLE", "published",
+    )  # fmt: skip
 
     def extract(self, page: Page) -> Iterator[Candidate]:
         """Propose times, URLs, titles and publishers from HTML metadata."""
@@ -75,16 +102,37 @@ class HeadMetadataExtractor:
                 # Microdata on a visible element: <span itemprop="datePublished">Apr 13, 2021<
                 end = chunk.find("<", match.end(), match.end() + 100)
                 value = chunk[match.end() : end if end >= 0 else match.end() + 100]
+            classes = attrs.get("class", "").lower()
             if tag == "link":
                 yield from _canonical(page, offset, raw, attrs)
             elif key in _PUBLISHED_KEYS and value:
-                moment = parse_any(value)
+                moment = _meta_moment(value)
                 if moment is not None:
                     yield time_candidate(
                         page, offset, raw, rule=f"meta.{key}", confidence=_PUBLISHED_KEYS[key],
                         moment=moment,
                     )  # fmt: skip
+            elif key in _ORIGINAL_KEYS and value:
+                rule, confidence = _ORIGINAL_KEYS[key]
+                yield from _url(page, offset, raw, value, rule, confidence)
+            elif tag == "meta" and value and _is_publish_name(key):
+                moment = _meta_moment(value)
+                if moment is not None:
+                    yield time_candidate(
+                        page, offset, raw, rule="meta.publish-name",
+                        confidence=_GENERIC_CONFIDENCE, moment=moment,
+                    )  # fmt: skip
+            elif _PUBLISHED_CLASS.search(classes):
+                written = attrs.get("datetime") or attrs.get("title") or ""
+                moment = parse_any(written) if written else None
+                if moment is not None:
+                    yield time_candidate(
+                        page, offset, raw, rule="html.class-published", confidence=0.85,
+                        moment=moment,
+                    )  # fmt: skip
             elif tag == "time" and "datetime" in attrs:
+                if _EDITED_CLASS.search(classes):
+                    continue  # the last edit's time, printed beside the publication's
                 pubdate = "pubdate" in match["attrs"].lower()
                 if not pubdate and plain_time_seen:
                     continue  # only the first plain <time>: later ones are comments, related
@@ -129,6 +177,18 @@ class HeadMetadataExtractor:
                 yield from _jsonld_item(page, base + opening.end(), body, item)
 
 
+def _is_publish_name(key: str) -> bool:
+    return bool(_PUBLISH_NAME.search(key)) and not _EDIT_NAME.search(key)
+
+
+def _meta_moment(value: str) -> Moment | None:
+    """A metadata value: any written date, or Unix seconds/milliseconds."""
+    value = value.strip()
+    if _EPOCH.fullmatch(value):
+        return parse_epoch(value)
+    return parse_any(value)
+
+
 def _titles(page: Page, base: int, chunk: str) -> Iterator[Candidate]:
     found: list[tuple[int, str, str, str, float]] = []
     title = _TITLE.search(chunk)
@@ -163,7 +223,7 @@ def _articles(data: Any, depth: int) -> Iterator[dict[str, Any]]:
         kinds = kind if isinstance(kind, list) else [kind]
         if any(isinstance(k, str) and k.lower().endswith(_ARTICLE_TYPES) for k in kinds):
             yield data
-        elif "datePublished" in data:
+        elif "datePublished" in data or "uploadDate" in data:
             yield data
         if "@graph" in data:
             yield from _articles(data["@graph"], depth + 1)
@@ -174,12 +234,14 @@ def _jsonld_item(page: Page, base: int, body: str, item: dict[str, Any]) -> Iter
         found = body.find(text)
         return base + (found if found >= 0 else 0)
 
-    published = item.get("datePublished")
-    if isinstance(published, str) and (moment := parse_any(published)) is not None:
-        yield time_candidate(
-            page, where(published), published, rule="jsonld.datePublished", confidence=0.9,
-            moment=moment,
-        )  # fmt: skip
+    for key, confidence in _JSONLD_DATES:
+        published = item.get(key)
+        if isinstance(published, str) and (moment := parse_any(published)) is not None:
+            yield time_candidate(
+                page, where(published), published, rule=f"jsonld.{key}", confidence=confidence,
+                moment=moment,
+            )  # fmt: skip
+            break
     url = item.get("url") or item.get("mainEntityOfPage")
     if isinstance(url, dict):
         url = url.get("@id") or url.get("url")

@@ -8,8 +8,10 @@ and keeps the others.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Protocol
 
 from provenance.models import Candidate
@@ -58,10 +60,58 @@ class Page:
 
 
 class Extractor(Protocol):
-    """One layout family's rules."""
+    """One layout family's rules.
+
+    ``markers`` are substrings (case as written) of which at least one must occur in the page
+    for the family to run at all; an empty tuple means the family always runs. They keep the
+    cost of a page to the families whose layout it can have: one substring test each.
+    """
 
     name: str
+
+    @property
+    def markers(self) -> tuple[str, ...]:
+        """Substrings that a page of this family's layout holds (empty: run on every page)."""
+        ...
 
     def extract(self, page: Page) -> Iterable[Candidate]:
         """Propose candidates found in the page."""
         ...
+
+
+def markers_found(
+    extractors: Iterable[Extractor], text: str, *, also: tuple[str, ...] = ()
+) -> frozenset[str]:
+    """Which of the extractors' markers occur in ``text``, found in one scan.
+
+    Testing fifty markers one by one costs fifty scans of the page when they are absent;
+    one trie-shaped search for all of them costs about as much as one.
+    """
+    chars, finder = _finder(_all_markers(tuple(extractors), also))
+    found = {char for char in chars if char in text}
+    if finder is not None:
+        found.update(finder.findall(text))
+    return frozenset(found)
+
+
+def wanted(extractor: Extractor, found: frozenset[str]) -> bool:
+    """True when one of the extractor's markers was found (or it has none)."""
+    markers = extractor.markers
+    return not markers or not found.isdisjoint(markers)
+
+
+@cache
+def _all_markers(extractors: tuple[Extractor, ...], also: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(marker for e in extractors for marker in e.markers) | set(also)
+
+
+@cache
+def _finder(markers: frozenset[str]) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
+    """Single characters (tested one by one: a character search runs at memory speed and
+    common ones such as "|" would flood a combined search) and a trie for the rest."""
+    # Imported here: scan imports this module.
+    from provenance.extract.scan import keyword_trie
+
+    chars = tuple(sorted(m for m in markers if len(m) == 1))
+    longer = sorted(m for m in markers if len(m) > 1)
+    return chars, keyword_trie(longer) if longer else None

@@ -13,14 +13,22 @@ from collections.abc import Iterator
 from itertools import islice
 
 from provenance.extract.interface import Page
-from provenance.extract.scan import URL_RE, attributes, trim_url, url_candidate, windows
+from provenance.extract.scan import (
+    URL_RE,
+    attributes,
+    hit_lines,
+    trim_url,
+    url_candidate,
+    windows,
+)
 from provenance.models import Candidate
 from provenance.urls import is_mirror_or_navigation
 
 _SHARE = re.compile(r"分享本文章|分享本文|分享此文|分享本頁|分享本页|分享这篇文章|分享這篇文章")
 _SHARE_REACH = 200
 _MAX_LABELS = 20  # a page shares itself once or twice; more is junk not worth scanning
-_IMG = re.compile(r"<img\b(?P<attrs>[^<>]{0,1000}+)>", re.IGNORECASE)
+_IMG_ATTRS = re.compile(r"(?:\s[^<>]{0,1000})?\Z")
+_GITHUB = re.compile(r"https://github\.com/")
 _ZERO = re.compile(r"^0+(?:px)?$")
 # A mirror page's own address on GitHub, alone on its line.
 _PAGE_LINE = re.compile(
@@ -34,6 +42,7 @@ class MirrorExtractor:
     """The mirror's own address for the page."""
 
     name = "mirror"
+    markers = ("分享本", "分享此", "分享这", "分享這", "github.com", "<img", "<IMG")
 
     def extract(self, page: Page) -> Iterator[Candidate]:
         """Propose mirror locations."""
@@ -44,16 +53,34 @@ class MirrorExtractor:
                     yield from _mirror(
                         page, base + near.start(), near.group(0), "mirror.share-link", 0.9
                     )
-            for line in _PAGE_LINE.finditer(chunk):
-                yield from _mirror(
-                    page, base + line.start("url"), line["url"], "mirror.page-line", 0.7
-                )
-            for image in _IMG.finditer(chunk):
-                attrs = attributes(image["attrs"])
-                src = attrs.get("src", "")
-                hidden = _ZERO.match(attrs.get("width", "")) or _ZERO.match(attrs.get("height", ""))
-                if hidden and src and is_mirror_or_navigation(src) and not src.endswith(".png"):
-                    yield from _mirror(page, base + image.start(), src, "mirror.tracker-image", 0.6)
+            for start, stop in hit_lines(_GITHUB, chunk):
+                line = _PAGE_LINE.match(chunk, start, stop)
+                if line is not None:
+                    yield from _mirror(
+                        page, base + line.start("url"), line["url"], "mirror.page-line", 0.7
+                    )
+            for start, tag in _zero_size_images(chunk):
+                src = attributes(tag).get("src", "")
+                if src and is_mirror_or_navigation(src) and not src.endswith(".png"):
+                    yield from _mirror(page, base + start, src, "mirror.tracker-image", 0.6)
+
+
+def _zero_size_images(chunk: str) -> Iterator[tuple[int, str]]:
+    """(offset, attributes) of each <img> whose width or height is zero.
+
+    Pages hold many images; the tags are found by substring search, and only those that
+    mention a zero are parsed.
+    """
+    for opening in ("<img", "<IMG"):
+        start = chunk.find(opening)
+        while start >= 0:
+            end = chunk.find(">", start, start + 1100)
+            tag = chunk[start + 4 : end] if end >= 0 else ""
+            if "0" in tag and _IMG_ATTRS.match(tag):
+                attrs = attributes(tag)
+                if _ZERO.match(attrs.get("width", "")) or _ZERO.match(attrs.get("height", "")):
+                    yield start, tag
+            start = chunk.find(opening, start + 4)
 
 
 def _mirror(page: Page, offset: int, raw: str, rule: str, confidence: float) -> Iterator[Candidate]:

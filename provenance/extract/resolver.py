@@ -9,11 +9,13 @@ Rule, per field:
 3. Pick the highest confidence; break ties by rule priority (:data:`RULE_PRIORITY`, earlier
    wins), then by the earliest position in the page.
 
-Confidences encode the documented order: for the original URL, a labelled line (0.95/0.9) >
-``<link rel=canonical>``/``og:url`` (0.85) > JSON-LD url / feed title link (0.8) > the URL
-inside a Wayback address (0.7). For the publication time, a bracketed dateline (0.95) > head
-metadata (0.9–0.75) ≥ labelled date (0.85/0.75) > feed item date (0.8) > a lone date line or
-``<time>`` (0.7) > a date alone in an element (0.65); the URL-path date (0.3) is never picked.
+Confidences encode the documented order: for the original URL, a labelled line (0.95/0.9) ≥
+a saver's banner, an MHTML snapshot address or front matter (0.9) > ``<link rel=canonical>``,
+``og:url``, a feed item's link (0.85) > JSON-LD url / feed title link (0.8) > ``URL:`` (0.75) >
+the URL inside a Wayback address (0.7). For the publication time, a bracketed dateline (0.95) >
+head metadata, front matter, feed item dates (0.9–0.75) ≥ labelled date (0.85/0.75) > byline,
+portal line, feed item date (0.8) > a lone date line or ``<time>`` (0.7) > a date alone in an
+element (0.65) > a date in the title's brackets (0.6); the URL-path date (0.3) is never picked.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from provenance.models import Candidate, ClaimField, Problem
 from provenance.timestamps import check, parse_iso
@@ -32,18 +35,22 @@ FIELDS: tuple[ClaimField, ...] = (
 )  # fmt: skip
 # Tie-break order by rule-name prefix; unknown rules come last.
 RULE_PRIORITY: tuple[str, ...] = (
-    "label.original-url", "label.source", "html.canonical", "meta.og-url", "jsonld.url",
-    "wayback.player", "feed.title-link", "label.url", "wayback.original",
-    "dateline.zh", "meta.article:published_time", "jsonld.datePublished", "meta.",
-    "html.time-pubdate", "label.published", "dateline.paren", "dateline.en", "feed.item-date",
-    "html.time",
-    "dateline.line", "html.date-element", "url.path-date",
-    "comment.epoch", "wayback.timestamp",
+    "label.original-url", "saved.", "mhtml.snapshot-location", "label.source", "frontmatter.url",
+    "meta.original-source", "html.canonical", "meta.og-url", "mhtml.content-location",
+    "rss.link", "atom.link", "jsonld.url", "wayback.player", "feed.title-link", "rss.guid",
+    "label.web-copy", "meta.url-name", "label.url", "wayback.original",
+    "dateline.zh", "meta.article:published_time", "jsonld.datePublished", "frontmatter.date",
+    "rss.date", "atom.published", "jsonld.", "meta.", "html.time-pubdate", "html.class-published",
+    "label.published", "dateline.paren", "dateline.en", "byline.date", "dateline.portal",
+    "feed.item-date", "html.time", "dateline.line", "html.date-element", "markdown.heading-date",
+    "url.path-date",
+    "comment.epoch", "mhtml.date", "wayback.timestamp", "frontmatter.captured",
     "mirror.share-link", "mirror.page-line", "mirror.tracker-image", "mirror.wayback",
-    "markdown.heading", "html.title", "html.h1",
+    "markdown.heading", "frontmatter.title", "rss.title", "html.title", "html.h1", "mhtml.subject",
 )  # fmt: skip
 
 
+@cache
 def priority(rule: str) -> int:
     """The tie-break rank of a rule (lower wins)."""
     for rank, prefix in enumerate(RULE_PRIORITY):

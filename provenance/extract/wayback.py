@@ -24,8 +24,10 @@ from provenance.timestamps import parse_wayback
 from provenance.urls import is_asset, unwrap_wayback
 
 _WAYBACK_URL = re.compile(
-    r"https?://(?:web\.|www\.|wayback\.)?archive\.org/web/\d{4,14}(?P<mod>[a-z]{2}_)?/"
-    r"[^\s<>\"'\]\[`]{1,2048}+",
+    r"https?://(?:(?:web\.|www\.|wayback\.)?archive\.org/web/\d{4,14}(?P<mod>[a-z]{2}_)?/"
+    # other archives' Memento addresses (see provenance.urls): a full stamp, then http(s)
+    r"|[\w.-]{1,253}(?::\d{1,5})?/(?:[\w.~-]{1,40}/){0,3}?(?:\d{14}|\d{4}\.\d{2}\.\d{2}-\d{6})"
+    r"(?P<mod2>[a-z]{2}_)?/(?=https?:))[^\s<>\"'\]\[`]{1,2048}+",
     re.IGNORECASE,
 )
 # Modifiers that fetch a page's parts (style, script, image, embed), not the page itself.
@@ -39,6 +41,7 @@ class WaybackExtractor:
     """Wayback Machine URLs anywhere in the scanned text."""
 
     name = "wayback"
+    markers = ("archive", "__wm.wombat")
 
     def extract(self, page: Page) -> Iterator[Candidate]:
         """Propose the unwrapped original, the capture time and the archive copy."""
@@ -48,7 +51,7 @@ class WaybackExtractor:
             for match in _WAYBACK_URL.finditer(chunk):
                 url = trim_url(match.group(0))
                 unwrapped = unwrap_wayback(url)
-                modifier = (match["mod"] or "").lower()
+                modifier = (match["mod"] or match["mod2"] or "").lower()
                 if unwrapped is None or modifier in _ASSET_MODIFIERS or is_asset(unwrapped[0]):
                     continue
                 original, moment = unwrapped
