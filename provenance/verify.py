@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from provenance import beneath, schemas
 from provenance import folder as folders
-from provenance import schemas
 from provenance.extractor_version import EXTRACTOR_VERSION
 from provenance.folder import Entry
 from provenance.hashing import NotRegularFileError, digest_file
@@ -38,9 +38,9 @@ class VerifyOptions:
 def _hash_one(root: str, entry: Entry) -> tuple[bytes | int | None, str]:
     # Only the raw digest travels back: a million results are held until compared.
     if entry.kind != "file":
-        return None, f"{entry.kind} is not a regular file"
+        return None, entry.reason or f"{entry.kind} is not a regular file"
     try:
-        hexdigest = digest_file(f"{root}/{entry.path}", keep=False).sha256
+        hexdigest = digest_file(entry.path, keep=False, root=root).sha256
     except OSError as e:
         return None, f"cannot read: {e.strerror or e}"
     return bytes.fromhex(hexdigest), ""
@@ -48,9 +48,9 @@ def _hash_one(root: str, entry: Entry) -> tuple[bytes | int | None, str]:
 
 def _size_one(root: str, entry: Entry) -> tuple[bytes | int | None, str]:
     if entry.kind != "file":
-        return None, f"{entry.kind} is not a regular file"
+        return None, entry.reason or f"{entry.kind} is not a regular file"
     try:
-        info = os.lstat(f"{root}/{entry.path}")
+        info = beneath.lstat(root, entry.path)
     except OSError as e:
         return None, f"cannot read: {e.strerror or e}"
     if not stat.S_ISREG(info.st_mode):
@@ -143,7 +143,7 @@ def check(
         path = entry.path
         record = listed.pop(path, None)
         if seen is None:
-            code = "unreadable" if entry.kind == "file" else "special-file"
+            code = "unreadable" if entry.kind in ("file", "folder") else "special-file"
             findings.append(_finding(code, path, error))
         elif record is None:
             unlisted[path] = seen

@@ -16,12 +16,13 @@ import pickle
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from provenance import folder as folders
 from provenance.cli import main
 
 from .builders import Setup
@@ -130,10 +131,35 @@ def _walked(root: Path) -> set[str]:
     return found
 
 
+@contextlib.contextmanager
+def racing(change: Callable[[], None] | None) -> Iterator[None]:
+    """Make ``change`` once, right after the first walk of the folder returns its listing."""
+    if change is None:
+        yield
+        return
+    real = folders.walk
+    done: list[bool] = []
+
+    def walk_then_change(root: str) -> list[folders.Entry]:
+        listing = real(root)
+        if not done:
+            done.append(True)
+            change()
+        return listing
+
+    folders.walk = walk_then_change  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        folders.walk = real  # type: ignore[assignment]
+        if not done:
+            raise AssertionError("the race never ran: the folder was not walked")
+
+
 def _execute(case: Case, case_dir: Path, setup: Setup) -> Outcome:
     outcome = Outcome(case.name)
     output = case_dir / "manifests" / "out.json"
-    with watching(case_dir) as opens:
+    with watching(case_dir) as opens, racing(setup.during):
         try:
             with deadline(TIMEOUT):
                 code, out, err, crash = invoke(_argv(case, setup, output))

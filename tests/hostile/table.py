@@ -20,6 +20,7 @@ from . import builders as b
 from .builders import Builder, Setup
 from .case import WATCHED, Case, case_row
 from .table_manifests import manifest_cases
+from .table_races import race_cases
 
 __all__ = ["BY_NAME", "CASES", "WATCHED", "Case"]
 
@@ -168,10 +169,21 @@ def _unreadable(what: str) -> Builder:
             sub = setup.root / "sub"
             sub.mkdir()
             (sub / b.page(7)[0]).write_bytes(b.page(7)[1])
+            if what == "listed-dir":  # in the manifest, then unreadable
+                setup.manifest = b.make_manifest(case, setup.root)
+            files[1].write_bytes(b"changed: the rest is still checked\n")
             sub.chmod(0)
         return setup
 
     return build
+
+
+def _unreadable_root(case: Path) -> Setup:
+    """The folder itself cannot be listed: nothing can be checked (exit 3)."""
+    root = case / "root"
+    b.pages(root)
+    root.chmod(0)
+    return Setup(root=root, args=["audit", str(root)])
 
 
 def _symlinked_output(what: str) -> Builder:
@@ -385,7 +397,29 @@ def _cases() -> list[Case]:
         case_row(
             "unreadable-file-audit", "audit", _unreadable("file"), 1, "unreadable", as_nobody=True
         ),
-        case_row("unreadable-dir-audit", "audit", _unreadable("dir"), 3, as_nobody=True),
+        # One unreadable folder is reported and the rest still checked (exit 1, not 3).
+        case_row(
+            "unreadable-dir-audit", "audit", _unreadable("dir"), 1, "unreadable", as_nobody=True
+        ),
+        case_row(
+            "unreadable-dir-verify",
+            "verify",
+            _unreadable("listed-dir"),
+            1,
+            "changed",
+            "missing",
+            "unreadable",
+            as_nobody=True,
+        ),
+        case_row(
+            "unreadable-dir-manifest",
+            "manifest",
+            _unreadable("dir"),
+            0,
+            "unreadable",
+            as_nobody=True,
+        ),
+        case_row("unreadable-root-audit", "cli", _unreadable_root, 3, as_nobody=True),
         case_row(
             "file-became-dir",
             "verify",
@@ -406,6 +440,7 @@ def _cases() -> list[Case]:
         ),
     ]
     cases += manifest_cases()
+    cases += race_cases()
     cases += [
         case_row("output-is-directory", "cli", _output_dir, 3),
         case_row("output-is-symlink-outside", "manifest", _symlinked_output("output"), 0),
