@@ -30,6 +30,7 @@ _EVENTS = ("open", "os.scandir", "os.listdir")
 
 class _State:
     allowed: tuple[str, ...] | None = None
+    denied: tuple[str, ...] = ()  # inside an allowed root, yet outside the case's root
     busy = False
     violations: list[str] = []
     judged = threading.local()  # set while the os.open wrapper has judged the open itself
@@ -71,7 +72,7 @@ def _fd_path(fd: int) -> str:
 
 def _judge(event: str, shown: str, real: str) -> None:
     allowed = _State.allowed
-    if allowed is not None and not _inside(real, allowed):
+    if allowed is not None and (not _inside(real, allowed) or _inside(real, _State.denied)):
         _State.violations.append(f"{event} {shown!r} -> {real!r}")
 
 
@@ -125,17 +126,30 @@ def install() -> None:
 
 
 @contextlib.contextmanager
-def watching(*roots: str | Path) -> Iterator[list[str]]:
-    """Record opens outside ``roots`` (and the code roots) while the block runs."""
+def watching(*roots: str | Path, deny: tuple[str | Path, ...] = ()) -> Iterator[list[str]]:
+    """Record opens outside ``roots`` (and the code roots), or inside ``deny``, while the
+    block runs."""
     install()
     found: list[str] = []
-    previous = (_State.allowed, _State.violations)
+    previous = (_State.allowed, _State.denied, _State.violations)
     real_open = os.open
     _State.allowed = tuple(os.path.realpath(r) for r in roots) + CODE_ROOTS
+    _State.denied = tuple(os.path.realpath(d) for d in deny)
     _State.violations = found
     os.open = _judging_dir_fd(real_open)
     try:
         yield found
     finally:
         os.open = real_open
-        _State.allowed, _State.violations = previous
+        _State.allowed, _State.denied, _State.violations = previous
+
+
+@contextlib.contextmanager
+def paused() -> Iterator[None]:
+    """Let the test itself touch anything (a race's swap) without it counting."""
+    before = _State.busy
+    _State.busy = True
+    try:
+        yield
+    finally:
+        _State.busy = before

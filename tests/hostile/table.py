@@ -1,11 +1,11 @@
 """The hostile cases: one row each, builder + command + expected exit code and codes.
 
 Commands: ``verify`` (the manifest the builder made), ``audit`` and ``manifest`` (the
-builder's root), ``roundtrip`` (manifest, then verify: paths must come back exactly) and
-``cli`` (the builder's own argv). Codes are verify's finding codes, or for audit and
-manifest the file problems in :data:`WATCHED` (extraction problems are left to the
-extraction tests, so new extractors do not change these rows).
-"""
+builder's root), ``roundtrip`` (manifest, then verify: paths must come back exactly),
+``import`` (``import bagit`` of the builder's bag) and ``cli`` (the builder's own argv).
+Codes are verify's finding codes, or for audit and manifest the file problems in
+:data:`WATCHED` (extraction problems are left to the extraction tests, so new extractors
+do not change these rows)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from pathlib import Path
 from . import builders as b
 from .builders import Builder, Setup
 from .case import WATCHED, Case, case_row
+from .table_bags import bag_cases
 from .table_manifests import manifest_cases
 from .table_races import race_cases
 
@@ -270,7 +271,8 @@ def _subdir(case: Path) -> Setup:
 
 def _dir_to_link(root: Path) -> None:
     """Swap a listed folder for a symlink to a folder outside holding the same names."""
-    outside = root.parent / "outside-sub"
+    outside = root.parent / "outside" / "sub"
+    outside.parent.mkdir(exist_ok=True)
     (root / "sub").rename(outside)
     (root / "sub").symlink_to(outside)
 
@@ -441,6 +443,7 @@ def _cases() -> list[Case]:
     ]
     cases += manifest_cases()
     cases += race_cases()
+    cases += bag_cases()
     cases += [
         case_row("output-is-directory", "cli", _output_dir, 3),
         case_row("output-is-symlink-outside", "manifest", _symlinked_output("output"), 0),
