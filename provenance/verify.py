@@ -64,7 +64,7 @@ def _shown(value: bytes | int) -> str:
 
 
 def _finding(code: str, path: str, message: str, **kw: str | None) -> Finding:
-    severity = "warning" if code == "normalisation-rename" else "error"
+    severity = "warning" if code in ("normalisation-rename", "name-collision") else "error"
     return Finding.model_validate(
         {"code": code, "severity": severity, "path": path, "message": message, **kw}
     )
@@ -91,6 +91,34 @@ def _moves(missing: dict[str, Listed], unlisted: dict[str, bytes | int]) -> list
         del unlisted[new]
     for f in found:
         del missing[f.path]
+    return found
+
+
+def _twins(files: Sequence[Listed], unlisted: dict[str, bytes | int]) -> list[Finding]:
+    """Unlisted files whose name equals a listed one after NFC or ignoring case.
+
+    Each stays ``unlisted`` (its bytes are vouched for by nothing); the warning says why it
+    matters: on a case-insensitive or normalising file system the two are one file, and
+    which one a copy keeps is up to the copy.
+    """
+    if not unlisted:
+        return []
+    listed = {folders.nfc(f.path).casefold(): f.path for f in files}
+    found = []
+    for path in sorted(unlisted):
+        twin = listed.get(folders.nfc(path).casefold())
+        if twin is not None and twin != path:
+            how = (
+                "in Unicode normalisation" if folders.nfc(twin) == folders.nfc(path) else "in case"
+            )
+            found.append(
+                _finding(
+                    "name-collision",
+                    path,
+                    f"differs from the listed {twin!r} only {how}; one file where names fold",
+                    other_path=twin,
+                )
+            )
     return found
 
 
@@ -168,6 +196,7 @@ def check(
         )
         for p, d in unlisted.items()
     ]
+    findings += _twins(files, unlisted)
     fresh = parallel_map(
         partial(_reread, root, listing.name_scheme), [e for _, e in reextract], jobs=options.jobs
     )

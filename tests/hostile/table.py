@@ -351,12 +351,38 @@ def _cases() -> list[Case]:
         case_row("case-collision-manifest", "manifest", b.named(["a.txt", "A.txt"]), 2),
         case_row("case-collision-audit", "audit", b.named(["a.txt", "A.txt"]), 2),
         case_row("kelvin-collision-manifest", "manifest", b.named(["k.txt", "\u212a.txt"]), 2),
+        # A twin of a listed name stays unlisted (nothing vouches for its bytes), with a
+        # name-collision warning naming the listed file it folds onto.
         case_row(
             "case-collision-verify",
             "verify",
             b.then_manifest(b.named(["a.txt"]), _add("A.txt")),
             1,
+            "name-collision",
             "unlisted",
+        ),
+        case_row(
+            "nfd-twin-verify",
+            "verify",
+            b.then_manifest(b.named([CAFE]), _add(CAFE_NFD)),
+            1,
+            "name-collision",
+            "unlisted",
+        ),
+        case_row(
+            "kelvin-twin-verify",
+            "verify",
+            b.then_manifest(b.named(["k.txt"]), _add("\u212a.txt")),
+            1,
+            "name-collision",
+            "unlisted",
+        ),
+        case_row(
+            "twin-after-rename-verify",
+            "verify",
+            b.then_manifest(b.named(["a.txt", "b.txt"]), _rename("b.txt", "B.txt")),
+            1,
+            "moved",
         ),
         case_row(
             "case-collision-in-manifest",
