@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from provenance import beneath
+from provenance.errors import ManifestError
+from provenance.listing import load_listing
 
 from .builders import make_manifest, named, page
 from .guard import watching
-from .runner import invoke, racing
+from .runner import deadline, invoke, racing
 
 
 def test_folder_swapped_for_a_symlink_mid_run_is_not_followed(tmp_path: Path) -> None:
@@ -86,3 +88,14 @@ def test_the_hook_judges_dir_fd_opens_by_the_real_folder(tmp_path: Path) -> None
         os.close(away)
     assert len(opens) == 4, opens
     assert sum("secret.txt" in o for o in opens) == 2
+
+
+def test_a_large_manifest_swapped_for_a_fifo_after_its_stat_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fifo = tmp_path / "m.json"
+    os.mkfifo(fifo)
+    # as if it was a large regular file when stat and isfile looked, and a FIFO when opened
+    monkeypatch.setattr(os.path, "isfile", lambda path: True)
+    with deadline(5), pytest.raises(ManifestError, match="not a regular file"):
+        load_listing(str(fifo), stream_above=-1)
