@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from provenance import beneath
 from provenance.errors import CheckError, InputError, UnsafePathError
 
 
@@ -21,7 +22,8 @@ class Entry:
     """A path found under the root, relative and POSIX; ``kind`` says what it is."""
 
     path: str
-    kind: str  # "file", "symlink", "fifo", "device", "socket", "other"
+    kind: str  # "file", "symlink", "fifo", "device", "socket", "other", "folder"
+    reason: str = ""  # why a "folder" entry could not be listed
 
 
 def _kind(mode: int) -> str:
@@ -39,7 +41,14 @@ def _kind(mode: int) -> str:
 
 
 def walk(root: str) -> list[Entry]:
-    """List every entry below ``root``, sorted by path; directories are descended, links not."""
+    """List every entry below ``root``, sorted by path; directories are descended, links not.
+
+    Each folder is opened below the root's descriptor without following any symlink
+    (:mod:`provenance.beneath`), so a folder swapped for a symlink while the walk runs is
+    listed as a symlink, never descended. A folder that cannot be listed is an entry of
+    kind ``folder`` (reported as unreadable, the rest still walked); only a root that
+    cannot be listed stops the walk.
+    """
     if not os.path.isdir(root):
         raise CheckError("folder not found", where=root, hint="check the path or the manifest")
     found: list[Entry] = []
@@ -47,23 +56,42 @@ def walk(root: str) -> list[Entry]:
     while stack:
         rel = stack.pop()
         try:
-            with os.scandir(os.path.join(root, rel) if rel else root) as it:
-                for item in it:
-                    sub = f"{rel}/{item.name}" if rel else item.name
-                    _check_utf8(root, sub)
-                    # d_type answers for directories and files without a stat call each
-                    if item.is_dir(follow_symlinks=False):
-                        stack.append(sub)
-                    elif item.is_file(follow_symlinks=False):
-                        found.append(Entry(sub, "file"))
-                    else:
-                        found.append(Entry(sub, _kind(item.stat(follow_symlinks=False).st_mode)))
+            fd = beneath.open_dir(root, rel)
+        except beneath.NotRegularFileError:
+            found.append(Entry(rel, "symlink"))  # swapped since its parent was listed
+            continue
         except OSError as e:
-            raise CheckError(
-                f"cannot list folder: {e.strerror}", where=os.path.join(root, rel)
-            ) from e
+            if not rel:
+                raise CheckError(f"cannot list folder: {e.strerror}", where=root) from e
+            found.append(Entry(rel, "folder", f"cannot list folder: {e.strerror}"))
+            continue
+        try:
+            _scan(root, rel, fd, found, stack)
+        finally:
+            os.close(fd)
     found.sort(key=lambda e: e.path)
     return found
+
+
+def _scan(root: str, rel: str, fd: int, found: list[Entry], stack: list[str]) -> None:
+    try:
+        with os.scandir(fd) as it:
+            for item in it:
+                sub = f"{rel}/{item.name}" if rel else item.name
+                _check_utf8(root, sub)
+                # d_type answers for directories and files without a stat call each
+                if item.is_dir(follow_symlinks=False):
+                    stack.append(sub)
+                elif item.is_file(follow_symlinks=False):
+                    found.append(Entry(sub, "file"))
+                else:
+                    try:
+                        mode = item.stat(follow_symlinks=False).st_mode
+                    except FileNotFoundError:
+                        continue  # removed since it was listed: as if never there
+                    found.append(Entry(sub, _kind(mode)))
+    except OSError as e:
+        raise CheckError(f"cannot list folder: {e.strerror}", where=os.path.join(root, rel)) from e
 
 
 def _check_utf8(root: str, path: str) -> None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from dataclasses import dataclass
+
+from provenance import beneath
+from provenance.beneath import NotRegularFileError as NotRegularFileError
 
 CHUNK = 1 << 20
 HEAD = 2 << 20
 TAIL = 256 << 10
-_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 @dataclass(frozen=True)
@@ -34,17 +35,14 @@ class Digest:
         return self.head if not self.tail else self.head + b"\n" + self.tail
 
 
-class NotRegularFileError(OSError):
-    """The path is not a regular file (symlink, FIFO, device, directory)."""
+def digest_file(path: str, *, keep: bool = True, root: str | None = None) -> Digest:
+    """Stream ``path`` once; refuse symlinks and special files without blocking on them.
 
-
-def digest_file(path: str, *, keep: bool = True) -> Digest:
-    """Stream ``path`` once; refuse symlinks and special files without blocking on them."""
-    fd = os.open(path, _FLAGS)
+    With ``root``, ``path`` is relative to it and no folder on the way is followed
+    (:mod:`provenance.beneath`); without, only the last component is checked.
+    """
+    fd, info = beneath.open_path(path) if root is None else beneath.open_regular(root, path)
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise NotRegularFileError(f"not a regular file: {path}")
         return _stream(fd, info.st_size, keep=keep)
     finally:
         os.close(fd)

@@ -19,7 +19,7 @@ import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from provenance import folder as folders
 from provenance import schemas
@@ -143,16 +143,26 @@ def check_document(doc: Any, *, where: str) -> None:
     _check_totals(doc, len(doc["files"]), sum(f["size"] for f in doc["files"]), where)
 
 
-def read_bytes(path: str) -> bytes:
-    """A manifest's bytes; a FIFO or device is refused, never blocked on or read forever."""
+def _open_manifest(path: str) -> BinaryIO:
+    """A manifest opened for reading; a FIFO or device is refused, never blocked on."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        with open(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise ManifestError("not a regular file", where=path, hint="pass a manifest file")
-            return handle.read()
+        handle = open(fd, "rb")  # closed by the caller's with-block
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            handle.close()
+            raise ManifestError("not a regular file", where=path, hint="pass a manifest file")
     except OSError as e:
         raise ManifestError(f"cannot read manifest: {e.strerror}", where=path) from e
+    return handle
+
+
+def read_bytes(path: str) -> bytes:
+    """A manifest's bytes; a FIFO or device is refused, never blocked on or read forever."""
+    with _open_manifest(path) as handle:
+        try:
+            return handle.read()
+        except OSError as e:
+            raise ManifestError(f"cannot read manifest: {e.strerror}", where=path) from e
 
 
 def load_listing(path: str, *, deep: bool = False, stream_above: int = STREAM_ABOVE) -> Listing:
@@ -175,7 +185,8 @@ def _load(path: str, deep: bool, stream_above: int) -> Listing:
         raise ManifestError(f"cannot read manifest: {e.strerror}", where=path) from e
     if size > stream_above and os.path.isfile(path):
         try:
-            with open(path, "rb") as handle:
+            # opened as read_bytes does: a file swapped for a FIFO since the stat is refused
+            with _open_manifest(path) as handle:
                 return _streamed(handle, deep=deep, where=path)
         except OSError as e:
             raise ManifestError(f"cannot read manifest: {e.strerror}", where=path) from e

@@ -139,6 +139,7 @@ FindingCode = Literal[
     "unlisted",
     "moved",
     "normalisation-rename",
+    "name-collision",
     "metadata-changed",
     "unreadable",
     "special-file",

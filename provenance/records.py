@@ -24,23 +24,26 @@ R = TypeVar("R")
 
 def special_record(entry: Entry, reason: str) -> FileRecord:
     """A record for something that is not a readable regular file."""
-    code = "unreadable" if entry.kind == "file" else "special-file"
-    status: FileStatus = "unreadable" if entry.kind == "file" else "special"
+    readable = entry.kind in ("file", "folder")  # a folder here is one that cannot be listed
+    code = "unreadable" if readable else "special-file"
+    status: FileStatus = "unreadable" if readable else "special"
     return _record(
         entry.path,
         Digest(size=0, sha256=EMPTY_SHA256, head=b"", tail=b""),
         Extraction(status=status, encoding=None),
         declared=None,
         extra=[Problem(code=code, severity="error", message=reason)],
+        named=entry.kind != "folder",  # a folder's name is not a page name
     )
 
 
 def read_record(root: str, entry: Entry, *, declared: str | None = None) -> FileRecord:
     """Hash and extract one entry; never raises for a bad file, records a problem instead."""
     if entry.kind != "file":
-        return special_record(entry, f"{entry.kind} is not a regular file; not read")
+        reason = entry.reason or f"{entry.kind} is not a regular file; not read"
+        return special_record(entry, reason)
     try:
-        digest = digest_file(os.path.join(root, entry.path))
+        digest = digest_file(entry.path, root=root)
     except OSError as e:
         return special_record(entry, f"cannot read: {e.strerror or e}")
     extraction = extract_file(digest.sample, filename=os.path.basename(entry.path))
@@ -54,9 +57,10 @@ def _record(
     *,
     declared: str | None,
     extra: Sequence[Problem] = (),
+    named: bool = True,
 ) -> FileRecord:
     base = path.rsplit("/", 1)[-1]
-    claim = names.parse_name(base)
+    claim = names.parse_name(base) if named else None
     check = None
     if claim is not None and extraction.status in ("ok", "empty", "binary"):
         inputs = names.name_hash_inputs(
@@ -65,7 +69,8 @@ def _record(
             extraction.mirror_url.value if extraction.mirror_url else None,
         )
         check = names.match_scheme(claim, inputs, declared=declared, content_sha256=digest.sha256)
-    problems = [*extra, *names.name_problems(base, claim, check), *extraction.problems]
+    named_problems = names.name_problems(base, claim, check) if named else []
+    problems = [*extra, *named_problems, *extraction.problems]
     return FileRecord(
         path=path,
         size=digest.size,

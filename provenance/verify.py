@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
+from provenance import beneath, schemas
 from provenance import folder as folders
-from provenance import schemas
 from provenance.extractor_version import EXTRACTOR_VERSION
 from provenance.folder import Entry
 from provenance.hashing import NotRegularFileError, digest_file
@@ -38,9 +38,9 @@ class VerifyOptions:
 def _hash_one(root: str, entry: Entry) -> tuple[bytes | int | None, str]:
     # Only the raw digest travels back: a million results are held until compared.
     if entry.kind != "file":
-        return None, f"{entry.kind} is not a regular file"
+        return None, entry.reason or f"{entry.kind} is not a regular file"
     try:
-        hexdigest = digest_file(f"{root}/{entry.path}", keep=False).sha256
+        hexdigest = digest_file(entry.path, keep=False, root=root).sha256
     except OSError as e:
         return None, f"cannot read: {e.strerror or e}"
     return bytes.fromhex(hexdigest), ""
@@ -48,9 +48,9 @@ def _hash_one(root: str, entry: Entry) -> tuple[bytes | int | None, str]:
 
 def _size_one(root: str, entry: Entry) -> tuple[bytes | int | None, str]:
     if entry.kind != "file":
-        return None, f"{entry.kind} is not a regular file"
+        return None, entry.reason or f"{entry.kind} is not a regular file"
     try:
-        info = os.lstat(f"{root}/{entry.path}")
+        info = beneath.lstat(root, entry.path)
     except OSError as e:
         return None, f"cannot read: {e.strerror or e}"
     if not stat.S_ISREG(info.st_mode):
@@ -64,7 +64,7 @@ def _shown(value: bytes | int) -> str:
 
 
 def _finding(code: str, path: str, message: str, **kw: str | None) -> Finding:
-    severity = "warning" if code == "normalisation-rename" else "error"
+    severity = "warning" if code in ("normalisation-rename", "name-collision") else "error"
     return Finding.model_validate(
         {"code": code, "severity": severity, "path": path, "message": message, **kw}
     )
@@ -91,6 +91,34 @@ def _moves(missing: dict[str, Listed], unlisted: dict[str, bytes | int]) -> list
         del unlisted[new]
     for f in found:
         del missing[f.path]
+    return found
+
+
+def _twins(files: Sequence[Listed], unlisted: dict[str, bytes | int]) -> list[Finding]:
+    """Unlisted files whose name equals a listed one after NFC or ignoring case.
+
+    Each stays ``unlisted`` (its bytes are vouched for by nothing); the warning says why it
+    matters: on a case-insensitive or normalising file system the two are one file, and
+    which one a copy keeps is up to the copy.
+    """
+    if not unlisted:
+        return []
+    listed = {folders.nfc(f.path).casefold(): f.path for f in files}
+    found = []
+    for path in sorted(unlisted):
+        twin = listed.get(folders.nfc(path).casefold())
+        if twin is not None and twin != path:
+            how = (
+                "in Unicode normalisation" if folders.nfc(twin) == folders.nfc(path) else "in case"
+            )
+            found.append(
+                _finding(
+                    "name-collision",
+                    path,
+                    f"differs from the listed {twin!r} only {how}; one file where names fold",
+                    other_path=twin,
+                )
+            )
     return found
 
 
@@ -143,7 +171,7 @@ def check(
         path = entry.path
         record = listed.pop(path, None)
         if seen is None:
-            code = "unreadable" if entry.kind == "file" else "special-file"
+            code = "unreadable" if entry.kind in ("file", "folder") else "special-file"
             findings.append(_finding(code, path, error))
         elif record is None:
             unlisted[path] = seen
@@ -168,6 +196,7 @@ def check(
         )
         for p, d in unlisted.items()
     ]
+    findings += _twins(files, unlisted)
     fresh = parallel_map(
         partial(_reread, root, listing.name_scheme), [e for _, e in reextract], jobs=options.jobs
     )

@@ -4,6 +4,11 @@ The payload is read once: the pass that reads each page for the provenance manif
 yields the digest compared with ``manifest-sha256.txt``. Every mismatch is collected, as
 bagit-python does (missing, unexpected, changed), and reported as verify findings whose
 paths are relative to the bag, so every ``--format`` renders them.
+
+Nothing inside the bag is followed or blocked on: tag files and the payload are opened
+below the bag one component at a time with ``O_NOFOLLOW`` and ``O_NONBLOCK``
+(:mod:`provenance.beneath`), so a symlinked ``bagit.txt``, tag file or ``data/`` is
+refused rather than read from outside the bag, and a FIFO is refused, never waited on.
 """
 
 from __future__ import annotations
@@ -11,7 +16,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 
+from provenance import beneath
 from provenance import folder as folders
 from provenance import manifest as manifests
 from provenance.errors import InputError, UnsafePathError
@@ -23,17 +30,26 @@ _LINE = re.compile(r"^([0-9a-fA-F]{64})[ \t]+\*?(.+)$")
 
 
 def _read_text(path: str, bag: str) -> str:
+    name = os.path.relpath(path, bag)
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            return handle.read()
+        return beneath.read_regular(bag, name).decode("utf-8-sig")
     except FileNotFoundError as e:
         raise InputError(
-            f"not a bag: {os.path.basename(path)} is missing",
+            f"not a bag: {name} is missing",
             where=bag,
             hint="a bag made with sha256 has manifest-sha256.txt (bagit.py --sha256)",
         ) from e
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"cannot read {os.path.basename(path)}: {e}", where=bag) from e
+    except beneath.NotRegularFileError as e:
+        raise InputError(f"cannot read {name}: {e.strerror}; not followed", where=bag) from e
+    except OSError as e:
+        raise InputError(f"cannot read {name}: {e.strerror or e}", where=bag) from e
+    except UnicodeDecodeError as e:
+        raise InputError(f"cannot read {name}: {e}", where=bag) from e
+
+
+def _present(bag: str, name: str) -> bool:
+    """Whether the bag holds ``name`` at all (a symlink counts: it is then refused)."""
+    return os.path.lexists(os.path.join(bag, name))
 
 
 def read_checksums(path: str, bag: str) -> dict[str, str]:
@@ -70,13 +86,17 @@ def _finding(code: str, path: str, message: str, **kw: str | None) -> Finding:
 
 def _tag_findings(bag: str) -> list[Finding]:
     path = os.path.join(bag, "tagmanifest-sha256.txt")
-    if not os.path.exists(path):
+    if not _present(bag, "tagmanifest-sha256.txt"):
         return []
     found = []
     for name, expected in read_checksums(path, bag).items():
         try:
-            with open(os.path.join(bag, name), "rb") as handle:
+            fd, _ = beneath.open_regular(bag, name)
+            with open(fd, "rb") as handle:
                 actual = hashlib.file_digest(handle, "sha256").hexdigest()
+        except beneath.NotRegularFileError as e:
+            found.append(_finding("unreadable", name, f"tag file not read: {e.strerror}"))
+            continue
         except OSError:
             found.append(_finding("missing", name, "tag file listed but not found"))
             continue
@@ -90,7 +110,7 @@ def _tag_findings(bag: str) -> list[Finding]:
 def _oxum_findings(bag: str, manifest: Manifest) -> list[Finding]:
     """bag-info.txt's ``Payload-Oxum`` (bytes.files) against the payload read."""
     info = os.path.join(bag, "bag-info.txt")
-    if not os.path.exists(info):
+    if not _present(bag, "bag-info.txt"):
         return []
     match = re.search(r"^Payload-Oxum: *(\d+)\.(\d+) *$", _read_text(info, bag), re.MULTILINE)
     if match is None:
@@ -144,7 +164,13 @@ def import_bag(
     _check_declaration(bag)
     listed = read_checksums(os.path.join(bag, "manifest-sha256.txt"), bag)
     data = os.path.join(bag, "data")
-    if not os.path.isdir(data):
+    try:
+        mode = os.lstat(data).st_mode
+    except OSError:
+        mode = 0
+    if stat.S_ISLNK(mode):
+        raise InputError("data/ is a symlink; not followed", where=bag)
+    if not stat.S_ISDIR(mode):
         raise InputError("not a bag: it has no data/ folder", where=bag)
     built = manifests.build(data, output, jobs=jobs, on_progress=on_progress)
     found = _payload_findings(listed, built) + _oxum_findings(bag, built) + _tag_findings(bag)

@@ -93,8 +93,12 @@ def collect(profile: str) -> dict[str, Any]:
             canary=canary,
             canary_hits=net.get("canary_hits", 0),
             network=net,
-            kill_trials=kills.trials,
-            kill_survived=kills.survived,
+            kill_trials=kills.trials + kills.points,
+            kill_survived=kills.survived + kills.points_survived,
+            kill_random=kills.trials,
+            kill_points=kills.points,
+            kill_points_how=kills.points_how,
+            kill_points_landed=kills.landed,
             kill_inside_write=kills.inside_write,
             disk_full=disk if isinstance(disk, list) else f"skipped: {disk}",
             locking=locks,
@@ -143,6 +147,10 @@ def _verdicts(f: dict[str, Any]) -> tuple[str, str, str]:
     return str(disk), str(locking), str(reruns)
 
 
+def _landed(landed: dict[str, int]) -> str:
+    return ", ".join(f"{name} {n}" for name, n in sorted(landed.items())) or "n/a"
+
+
 def render(f: dict[str, Any]) -> str:
     """The figures as the lines a person reads."""
     b, c = f["bounds"], f["cases"]
@@ -158,7 +166,10 @@ def render(f: dict[str, Any]) -> str:
         f"canary hits:             {f['canary']}",
         f"network rows:            {_net(f['network'])}",
         f"kill trials survived:    {f['kill_survived']}/{f['kill_trials']} "
-        f"({f['kill_inside_write']} left a temp or lock file, cleaned by the next run)",
+        f"({f['kill_random']} at random times or calls, {f['kill_points']} at every system "
+        f"call of the write via {f['kill_points_how']}; {f['kill_inside_write']} left a temp "
+        "or lock file, cleaned by the next run)",
+        f"kill points by call:     {_landed(f['kill_points_landed'])}",
         f"wrong outcomes:          {c['mismatches']} (exit code or codes differ from the table)",
         f"disk full (64 KiB):      {disk}",
         f"two writers at once:     {locking}",

@@ -34,6 +34,9 @@ class Setup:
     checks: list[Check] = field(default_factory=list)
     skip: str | None = None
     keep: list[Any] = field(default_factory=list)  # objects that must outlive the run
+    # A change made after the walk has listed the folder and before any file is read:
+    # the race an attacker wins by swapping an entry while the tool runs.
+    during: Callable[[], None] | None = None
 
 
 Builder = Callable[[Path], Setup]

@@ -1,15 +1,18 @@
 """Injected faults while a manifest is written: SIGKILL, a full disk, two writers at once.
 
 Writers run in forked children (the code is imported once, so hundreds of trials stay
-cheap) that call the real ``provenance`` entry point. Half the kills land on a random
-system call of the run (open, write, fsync, rename, unlink, close, flock...), half after
-a random delay; either way the manifest must afterwards be the old one or the new one,
-byte for byte, and the next run must succeed and leave no temp or lock file behind.
+cheap) that call the real ``provenance`` entry point. The random trials: half the kills
+land on a random call of ``write_atomic`` (open, write, fsync, rename, unlink, close,
+flock...), half after a random delay. The kill points: one kill at *every* system call
+of the write, by the kernel through strace (``killpoints.py``). Either way the manifest
+must afterwards be the old one or the new one, byte for byte, and the next run must
+succeed and leave no temp or lock file behind.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import random
 import signal
@@ -24,10 +27,14 @@ from provenance import atomic, schemas
 from provenance import manifest as manifests
 from provenance.cli import main
 
+from . import killpoints
 from .builders import pages
 from .guard import REPO
 
-COUNTED = ("open", "write", "fsync", "replace", "unlink", "close", "ftruncate", "scandir")
+COUNTED = (
+    "open", "write", "fsync", "replace", "unlink", "close", "ftruncate", "scandir",
+    "stat", "fstat", "mkdir",
+)  # fmt: skip
 
 
 @dataclass
@@ -38,6 +45,10 @@ class KillFigures:
     survived: int = 0
     inside_write: int = 0
     failures: list[str] = field(default_factory=list)
+    points: int = 0  # kill points: one per system call of the write
+    points_survived: int = 0
+    points_how: str = ""  # "strace" or why the python-level calls were used instead
+    landed: dict[str, int] = field(default_factory=dict)  # kill points by call name
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -50,8 +61,8 @@ def _arm(kill_at: int | None, report: int | None) -> None:
     calls = [0]
     write, lseek = os.write, os.lseek
 
-    def wrap(name: str) -> None:
-        real = getattr(os, name)
+    def wrap(module: object, name: str) -> None:
+        real = getattr(module, name)
 
         def counted(*args: object, **kw: object) -> object:
             calls[0] += 1
@@ -62,10 +73,11 @@ def _arm(kill_at: int | None, report: int | None) -> None:
                 write(report, str(calls[0]).encode().ljust(12))
             return real(*args, **kw)
 
-        setattr(os, name, counted)
+        setattr(module, name, counted)
 
     for name in COUNTED:
-        wrap(name)
+        wrap(os, name)
+    wrap(fcntl, "flock")
 
 
 def spawn(
@@ -145,21 +157,49 @@ def _calibrate(argv: list[str], scratch: Path) -> tuple[int, float]:
     return calls, seconds
 
 
-def kill_trials(base: Path, trials: int, *, seed: int = 0) -> KillFigures:
-    """Kill ``provenance manifest`` at random points ``trials`` times; judge every result."""
+def _judge(figures: KillFigures, label: str, old: bytes, new: bytes, out: Path) -> bool:
+    """After one kill: old or new bytes, and the next run recovers; record any failure."""
+    now = out.read_bytes() if out.exists() else b"<missing>"
+    figures.inside_write += bool(leftovers(out.parent))
+    recovered = wait(spawn(_argv_for(out)))
+    problems = []
+    if now not in (old, new):
+        problems.append(f"half a manifest ({len(now)} bytes)")
+    if recovered != 0 or out.read_bytes() != new:
+        problems.append(f"next run exit {recovered} or wrong bytes")
+    if leftovers(out.parent):
+        problems.append(f"left after the next run: {leftovers(out.parent)}")
+    if problems:
+        figures.failures.append(f"{label}: {'; '.join(problems)}")
+    return not problems
+
+
+def _argv_for(out: Path) -> list[str]:
+    return ["manifest", str(out.parent.parent / "kill-root"), "-o", str(out), "-j", "1"]
+
+
+def kill_trials(base: Path, trials: int, *, seed: int = 0, points: bool = True) -> KillFigures:
+    """Kill ``provenance manifest`` at random points ``trials`` times, then (``points``)
+    once at every system call of the write; judge every result."""
     rng = random.Random(seed)
     root, out = base / "kill-root", base / "kill-out" / "m.json"
     files = pages(root, 40)
-    argv = ["manifest", str(root), "-o", str(out), "-j", "1"]
+    argv = _argv_for(out)
     expected_bytes(root, out)  # load the schemas once, before forking
     if wait(spawn(argv)) != 0:
         raise RuntimeError("the first manifest could not be written")
     calls, seconds = _calibrate(argv, base / "kill-calls")
     figures = KillFigures()
-    for trial in range(trials):
+    state = [0]
+
+    def change() -> tuple[bytes, bytes]:
         old = out.read_bytes()
-        files[trial % len(files)].write_bytes(f"state {trial}\n".encode())
-        new = expected_bytes(root, out)
+        state[0] += 1
+        files[state[0] % len(files)].write_bytes(f"state {state[0]}\n".encode())
+        return old, expected_bytes(root, out)
+
+    for trial in range(trials):
+        old, new = change()
         if trial % 2:
             pid = spawn(argv)
             time.sleep(rng.uniform(0, seconds * 1.2))
@@ -167,24 +207,46 @@ def kill_trials(base: Path, trials: int, *, seed: int = 0) -> KillFigures:
                 os.kill(pid, signal.SIGKILL)
             wait(pid)
         else:
-            # one of the system calls of the write itself (or just after the last)
+            # one of the calls of the write itself (or just after the last)
             wait(spawn(argv, kill_at=rng.randint(1, calls + 1), in_write=True))
         figures.trials += 1
-        now = out.read_bytes() if out.exists() else b"<missing>"
-        figures.inside_write += bool(leftovers(out.parent))
-        recovered = wait(spawn(argv))
-        problems = []
-        if now not in (old, new):
-            problems.append(f"half a manifest ({len(now)} bytes)")
-        if recovered != 0 or out.read_bytes() != new:
-            problems.append(f"next run exit {recovered} or wrong bytes")
-        if leftovers(out.parent):
-            problems.append(f"left after the next run: {leftovers(out.parent)}")
-        if problems:
-            figures.failures.append(f"trial {trial}: {'; '.join(problems)}")
-        else:
-            figures.survived += 1
+        figures.survived += _judge(figures, f"trial {trial}", old, new, out)
+    if points:
+        _every_call(figures, argv, out, calls, change, base)
     return figures
+
+
+def _every_call(
+    figures: KillFigures,
+    argv: list[str],
+    out: Path,
+    calls: int,
+    change: Callable[[], tuple[bytes, bytes]],
+    base: Path,
+) -> None:
+    """One kill at every system call of the write (strace), else at every os/fcntl call."""
+    scratch = base / "strace"
+    scratch.mkdir(exist_ok=True)
+    found = killpoints.calibrate(argv, out, scratch)
+    if isinstance(found, str):
+        figures.points_how = f"python-level calls ({found})"
+        for kill_at in killpoints.python_points(calls):
+            old, new = change()
+            wait(spawn(argv, kill_at=kill_at, in_write=True))
+            figures.points += 1
+            figures.points_survived += _judge(figures, f"call {kill_at}", old, new, out)
+        return
+    figures.points_how = "strace"
+    for point in found:
+        old, new = change()
+        missed = killpoints.kill_at(argv, point, scratch)
+        figures.points += 1
+        figures.landed[point.name] = figures.landed.get(point.name, 0) + 1
+        if missed:
+            figures.failures.append(missed)
+            _judge(figures, str(point), old, new, out)
+        else:
+            figures.points_survived += _judge(figures, str(point), old, new, out)
 
 
 @contextlib.contextmanager

@@ -5,6 +5,12 @@ inert until :func:`watching` names the roots of the case being run. Paths are re
 the way the kernel would: fully, unless the open carries ``O_NOFOLLOW`` (then the last
 component is not followed), so a symlink inside the root that is *followed* to a target
 outside it counts as an open outside the root.
+
+The ``open`` audit event does not carry ``dir_fd``, so an ``os.open(name, flags,
+dir_fd=fd)`` would look like a path relative to the working folder. While watching,
+``os.open`` is wrapped to judge such opens itself, against the folder the kernel says
+``fd`` is (``/proc/self/fd``), and the hook leaves that one event alone. A listing of a
+descriptor (``os.scandir(fd)``) is judged the same way.
 """
 
 from __future__ import annotations
@@ -13,8 +19,10 @@ import contextlib
 import os
 import sys
 import sysconfig
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 _EVENTS = ("open", "os.scandir", "os.listdir")
@@ -22,8 +30,10 @@ _EVENTS = ("open", "os.scandir", "os.listdir")
 
 class _State:
     allowed: tuple[str, ...] | None = None
+    denied: tuple[str, ...] = ()  # inside an allowed root, yet outside the case's root
     busy = False
     violations: list[str] = []
+    judged = threading.local()  # set while the os.open wrapper has judged the open itself
 
 
 def _code_roots() -> tuple[str, ...]:
@@ -33,6 +43,8 @@ def _code_roots() -> tuple[str, ...]:
     roots = {os.path.realpath(sysconfig.get_paths()[n]) for n in names}
     roots |= {os.path.realpath(p) for p in sys.path if p.endswith(".zip")}
     roots |= {str(REPO / "provenance"), str(REPO / "schemas")}
+    # an editable install keeps the package's metadata (entry points) beside its code
+    roots |= {str(p) for p in REPO.glob("*.egg-info")}
     return tuple(sorted(roots))
 
 
@@ -50,22 +62,60 @@ def _inside(path: str, roots: tuple[str, ...]) -> bool:
     return any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
 
 
-def _hook(event: str, args: tuple[object, ...]) -> None:
+def _fd_path(fd: int) -> str:
+    """The folder or file the kernel says ``fd`` is open on."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return f"<fd {fd}>"
+
+
+def _judge(event: str, shown: str, real: str) -> None:
     allowed = _State.allowed
-    if allowed is None or _State.busy or event not in _EVENTS:
+    if allowed is not None and (not _inside(real, allowed) or _inside(real, _State.denied)):
+        _State.violations.append(f"{event} {shown!r} -> {real!r}")
+
+
+def _hook(event: str, args: tuple[object, ...]) -> None:
+    if _State.allowed is None or _State.busy or event not in _EVENTS:
+        return
+    if event == "open" and getattr(_State.judged, "on", False):
+        _State.judged.on = False
         return
     target = args[0] if args else None
-    if target is None or isinstance(target, int):
-        return  # an already-open descriptor
+    if target is None or (isinstance(target, int) and event == "open"):
+        return  # an already-open descriptor, judged when it was opened
     flags = args[2] if event == "open" and len(args) > 2 and isinstance(args[2], int) else 0
     _State.busy = True
     try:
-        path = os.fsdecode(os.fspath(target))  # type: ignore[arg-type]
-        real = _resolve(path, flags)
-        if not _inside(real, allowed):
-            _State.violations.append(f"{event} {path!r} -> {real!r}")
+        if isinstance(target, int):
+            _judge(event, f"<fd {target}>", _fd_path(target))
+        else:
+            path = os.fsdecode(os.fspath(target))  # type: ignore[arg-type]
+            _judge(event, path, _resolve(path, flags))
     finally:
         _State.busy = False
+
+
+def _judging_dir_fd(real_open: Callable[..., int]) -> Callable[..., int]:
+    """``os.open`` that judges ``dir_fd`` opens against the folder ``dir_fd`` is."""
+
+    def open_(path: Any, flags: int, mode: int = 0o777, *, dir_fd: int | None = None) -> int:
+        if dir_fd is not None and _State.allowed is not None and not _State.busy:
+            name = os.fsdecode(os.fspath(path))
+            base = _fd_path(dir_fd)
+            _State.busy = True
+            try:
+                _judge("open", f"{name} (dir_fd {base})", _resolve(os.path.join(base, name), flags))
+            finally:
+                _State.busy = False
+            _State.judged.on = True
+        try:
+            return real_open(path, flags, mode, dir_fd=dir_fd)
+        finally:
+            _State.judged.on = False
+
+    return open_
 
 
 def install() -> None:
@@ -76,14 +126,30 @@ def install() -> None:
 
 
 @contextlib.contextmanager
-def watching(*roots: str | Path) -> Iterator[list[str]]:
-    """Record opens outside ``roots`` (and the code roots) while the block runs."""
+def watching(*roots: str | Path, deny: tuple[str | Path, ...] = ()) -> Iterator[list[str]]:
+    """Record opens outside ``roots`` (and the code roots), or inside ``deny``, while the
+    block runs."""
     install()
     found: list[str] = []
-    previous = (_State.allowed, _State.violations)
+    previous = (_State.allowed, _State.denied, _State.violations)
+    real_open = os.open
     _State.allowed = tuple(os.path.realpath(r) for r in roots) + CODE_ROOTS
+    _State.denied = tuple(os.path.realpath(d) for d in deny)
     _State.violations = found
+    os.open = _judging_dir_fd(real_open)
     try:
         yield found
     finally:
-        _State.allowed, _State.violations = previous
+        os.open = real_open
+        _State.allowed, _State.denied, _State.violations = previous
+
+
+@contextlib.contextmanager
+def paused() -> Iterator[None]:
+    """Let the test itself touch anything (a race's swap) without it counting."""
+    before = _State.busy
+    _State.busy = True
+    try:
+        yield
+    finally:
+        _State.busy = before

@@ -16,16 +16,17 @@ import pickle
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from provenance import folder as folders
 from provenance.cli import main
 
 from .builders import Setup
-from .guard import watching
+from .guard import paused, watching
 from .table import WATCHED, Case
 
 TIMEOUT = 20
@@ -97,7 +98,7 @@ def invoke(argv: list[str]) -> tuple[int | None, str, str, str | None]:
 
 
 def _codes(command: str, out: str, output: Path) -> list[str]:
-    if command in ("verify", "roundtrip"):
+    if command in ("verify", "roundtrip", "import"):
         doc = json.loads(out) if out.strip() else {"results": []}
         return sorted({f["code"] for r in doc["results"] for f in r["findings"]})
     if command == "audit":
@@ -116,6 +117,8 @@ def _argv(case: Case, setup: Setup, output: Path) -> list[str]:
         return setup.args
     if case.command == "audit":
         return ["audit", str(setup.root), *common]
+    if case.command == "import":
+        return ["import", "bagit", str(setup.root), "-o", str(output), *common]
     if case.command in ("manifest", "roundtrip"):
         return ["manifest", str(setup.root), "-o", str(output), *common]
     assert setup.manifest is not None
@@ -130,10 +133,37 @@ def _walked(root: Path) -> set[str]:
     return found
 
 
+@contextlib.contextmanager
+def racing(change: Callable[[], None] | None) -> Iterator[None]:
+    """Make ``change`` once, right after the first walk of the folder returns its listing."""
+    if change is None:
+        yield
+        return
+    real = folders.walk
+    done: list[bool] = []
+
+    def walk_then_change(root: str) -> list[folders.Entry]:
+        listing = real(root)
+        if not done:
+            done.append(True)
+            with paused():
+                change()
+        return listing
+
+    folders.walk = walk_then_change  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        folders.walk = real  # type: ignore[assignment]
+        if not done:
+            raise AssertionError("the race never ran: the folder was not walked")
+
+
 def _execute(case: Case, case_dir: Path, setup: Setup) -> Outcome:
     outcome = Outcome(case.name)
     output = case_dir / "manifests" / "out.json"
-    with watching(case_dir) as opens:
+    # the case's outside/ holds the targets of its hostile symlinks: never to be opened
+    with watching(case_dir, deny=(case_dir / "outside",)) as opens, racing(setup.during):
         try:
             with deadline(TIMEOUT):
                 code, out, err, crash = invoke(_argv(case, setup, output))

@@ -1,11 +1,11 @@
 """The hostile cases: one row each, builder + command + expected exit code and codes.
 
 Commands: ``verify`` (the manifest the builder made), ``audit`` and ``manifest`` (the
-builder's root), ``roundtrip`` (manifest, then verify: paths must come back exactly) and
-``cli`` (the builder's own argv). Codes are verify's finding codes, or for audit and
-manifest the file problems in :data:`WATCHED` (extraction problems are left to the
-extraction tests, so new extractors do not change these rows).
-"""
+builder's root), ``roundtrip`` (manifest, then verify: paths must come back exactly),
+``import`` (``import bagit`` of the builder's bag) and ``cli`` (the builder's own argv).
+Codes are verify's finding codes, or for audit and manifest the file problems in
+:data:`WATCHED` (extraction problems are left to the extraction tests, so new extractors
+do not change these rows)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ from pathlib import Path
 from . import builders as b
 from .builders import Builder, Setup
 from .case import WATCHED, Case, case_row
+from .table_bags import bag_cases
 from .table_manifests import manifest_cases
+from .table_races import race_cases
 
 __all__ = ["BY_NAME", "CASES", "WATCHED", "Case"]
 
@@ -168,10 +170,21 @@ def _unreadable(what: str) -> Builder:
             sub = setup.root / "sub"
             sub.mkdir()
             (sub / b.page(7)[0]).write_bytes(b.page(7)[1])
+            if what == "listed-dir":  # in the manifest, then unreadable
+                setup.manifest = b.make_manifest(case, setup.root)
+            files[1].write_bytes(b"changed: the rest is still checked\n")
             sub.chmod(0)
         return setup
 
     return build
+
+
+def _unreadable_root(case: Path) -> Setup:
+    """The folder itself cannot be listed: nothing can be checked (exit 3)."""
+    root = case / "root"
+    b.pages(root)
+    root.chmod(0)
+    return Setup(root=root, args=["audit", str(root)])
 
 
 def _symlinked_output(what: str) -> Builder:
@@ -258,7 +271,8 @@ def _subdir(case: Path) -> Setup:
 
 def _dir_to_link(root: Path) -> None:
     """Swap a listed folder for a symlink to a folder outside holding the same names."""
-    outside = root.parent / "outside-sub"
+    outside = root.parent / "outside" / "sub"
+    outside.parent.mkdir(exist_ok=True)
     (root / "sub").rename(outside)
     (root / "sub").symlink_to(outside)
 
@@ -337,12 +351,38 @@ def _cases() -> list[Case]:
         case_row("case-collision-manifest", "manifest", b.named(["a.txt", "A.txt"]), 2),
         case_row("case-collision-audit", "audit", b.named(["a.txt", "A.txt"]), 2),
         case_row("kelvin-collision-manifest", "manifest", b.named(["k.txt", "\u212a.txt"]), 2),
+        # A twin of a listed name stays unlisted (nothing vouches for its bytes), with a
+        # name-collision warning naming the listed file it folds onto.
         case_row(
             "case-collision-verify",
             "verify",
             b.then_manifest(b.named(["a.txt"]), _add("A.txt")),
             1,
+            "name-collision",
             "unlisted",
+        ),
+        case_row(
+            "nfd-twin-verify",
+            "verify",
+            b.then_manifest(b.named([CAFE]), _add(CAFE_NFD)),
+            1,
+            "name-collision",
+            "unlisted",
+        ),
+        case_row(
+            "kelvin-twin-verify",
+            "verify",
+            b.then_manifest(b.named(["k.txt"]), _add("\u212a.txt")),
+            1,
+            "name-collision",
+            "unlisted",
+        ),
+        case_row(
+            "twin-after-rename-verify",
+            "verify",
+            b.then_manifest(b.named(["a.txt", "b.txt"]), _rename("b.txt", "B.txt")),
+            1,
+            "moved",
         ),
         case_row(
             "case-collision-in-manifest",
@@ -385,7 +425,29 @@ def _cases() -> list[Case]:
         case_row(
             "unreadable-file-audit", "audit", _unreadable("file"), 1, "unreadable", as_nobody=True
         ),
-        case_row("unreadable-dir-audit", "audit", _unreadable("dir"), 3, as_nobody=True),
+        # One unreadable folder is reported and the rest still checked (exit 1, not 3).
+        case_row(
+            "unreadable-dir-audit", "audit", _unreadable("dir"), 1, "unreadable", as_nobody=True
+        ),
+        case_row(
+            "unreadable-dir-verify",
+            "verify",
+            _unreadable("listed-dir"),
+            1,
+            "changed",
+            "missing",
+            "unreadable",
+            as_nobody=True,
+        ),
+        case_row(
+            "unreadable-dir-manifest",
+            "manifest",
+            _unreadable("dir"),
+            0,
+            "unreadable",
+            as_nobody=True,
+        ),
+        case_row("unreadable-root-audit", "cli", _unreadable_root, 3, as_nobody=True),
         case_row(
             "file-became-dir",
             "verify",
@@ -406,6 +468,8 @@ def _cases() -> list[Case]:
         ),
     ]
     cases += manifest_cases()
+    cases += race_cases()
+    cases += bag_cases()
     cases += [
         case_row("output-is-directory", "cli", _output_dir, 3),
         case_row("output-is-symlink-outside", "manifest", _symlinked_output("output"), 0),

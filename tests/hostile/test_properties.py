@@ -1,4 +1,5 @@
-"""Properties over the name parser, the extractor entry point, the manifest reader and the walk.
+"""Properties over the name parser, the timestamp parsers, the URL functions, the extractor
+entry point, the manifest readers (the model's and verify's) and the walk.
 
 No exception escapes except the documented one, and every file gets exactly one status
 from the closed set. Example counts come from the Hypothesis profile (``push`` 200 each,
@@ -18,6 +19,7 @@ from typing import Any, get_args
 from hypothesis import given
 from hypothesis import strategies as st
 
+from provenance import listing, timestamps, urls
 from provenance import manifest as manifests
 from provenance.errors import InputError, ManifestError
 from provenance.extract import Extraction, extract_file
@@ -87,6 +89,63 @@ def test_extraction_gives_one_status_from_the_closed_set(data: bytes, name: str)
     assert all(isinstance(p, Problem) for p in result.problems)
 
 
+PARSERS = [
+    timestamps.parse_any,
+    timestamps.parse_iso,
+    timestamps.parse_rfc2822,
+    timestamps.parse_english,
+    timestamps.parse_slashed,
+    timestamps.parse_zh,
+    timestamps.parse_epoch,
+    timestamps.parse_wayback,
+]
+stamp_text = st.one_of(
+    st.text(max_size=60),
+    st.from_regex(r"[0-9０-９]{1,14}([-/年月日T: .][0-9０-９]{0,4}){0,6}[Z+\-0-9:]{0,6}"),
+    st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=3).map(" ".join),
+)
+
+
+@given(st.sampled_from(PARSERS), stamp_text)
+def test_timestamp_parsers_give_a_moment_or_none(parse: Any, text: str) -> None:
+    EXAMPLES["timestamp parsers"] += 1
+    moment = parse(text)
+    if moment is None:
+        return
+    assert isinstance(moment, timestamps.Moment)
+    # every moment a parser gives can be shown, checked and compared without raising
+    assert isinstance(moment.value, str)
+    problem = timestamps.check(moment)
+    assert problem is None or isinstance(problem, str)
+    if moment.valid:
+        assert moment.earliest() <= moment.latest()
+
+
+url_text = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from([f for f in FRAGMENTS if ":" in f]),
+    st.builds(
+        "{}{}://{}{}".format,
+        st.sampled_from(["", " ", "\t", "\n"]),
+        st.sampled_from(["http", "HTTPS", "javascript", "file", "data", "ftp", "h\ttp"]),
+        st.text(max_size=20),
+        st.text(max_size=20),
+    ),
+)
+
+
+@given(url_text)
+def test_url_functions_never_raise_nor_keep_a_rejected_scheme(text: str) -> None:
+    EXAMPLES["URL functions"] += 1
+    normal = urls.normalize(text)
+    assert normal is None or urls.scheme(normal) in ("http", "https")
+    assert isinstance(urls.host(text), str)
+    if urls.is_rejected_scheme(text):  # javascript:, data:, file:, mailto: never original
+        assert normal is None and not urls.is_original_candidate(text)
+    wayback = urls.unwrap_wayback(text)
+    assert wayback is None or isinstance(wayback[0], str)
+
+
 def _valid_doc() -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="provenance-prop-"))
     try:
@@ -150,6 +209,31 @@ def test_manifest_reader_raises_only_manifest_error(data: bytes) -> None:
         return
     assert isinstance(result, Manifest)
     assert manifests.parse(manifests.dump(result), where="again") == result
+
+
+@given(
+    st.one_of(
+        st.binary(max_size=2048),
+        json_values.map(lambda v: json.dumps(v).encode()),
+        mutated_manifest(),
+    ),
+    st.booleans(),
+)
+def test_verify_reader_raises_only_manifest_error(data: bytes, streamed: bool) -> None:
+    EXAMPLES["verify's manifest reader"] += 1
+    # verify reads manifests with its own loader (whole, or record by record when large)
+    folder = Path(tempfile.mkdtemp(prefix="provenance-prop-"))
+    try:
+        (folder / "m.json").write_bytes(data)
+        loaded = listing.load_listing(
+            str(folder / "m.json"), stream_above=-1 if streamed else 1 << 30
+        )
+    except ManifestError as e:
+        assert "\n" not in e.one_line()
+        return
+    finally:
+        shutil.rmtree(folder)
+    assert all(isinstance(f.path, str) and f.size >= 0 for f in loaded.files)
 
 
 file_names = st.text(
