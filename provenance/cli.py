@@ -269,7 +269,9 @@ def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
         bad = any(p.severity == "error" for r in records for p in r.problems)
         return EXIT_FINDINGS if bad else EXIT_OK
     if options.command == "verify":
-        from provenance.verify import VerifyOptions, verify_manifests
+        from provenance.report.text import TextReporter
+        from provenance.verify import VerifyOptions
+        from provenance.verify import run as run_verify
 
         paths = list(options.manifests) or sorted(
             glob.glob(os.path.join(DEFAULT_MANIFESTS, "*.json"))
@@ -279,11 +281,11 @@ def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
                 f"no manifests given and none in {DEFAULT_MANIFESTS}/",
                 hint="pass manifest files or run 'provenance manifest' first",
             )
-        from provenance.merge import Shard
+        from provenance.shard import Shard
 
         shard = getattr(ns, "shard", None)
         with bar("verify", enabled=options.progress, color=options.color) as tick:
-            report = verify_manifests(
+            outcome = run_verify(
                 paths,
                 VerifyOptions(
                     deep=options.deep,
@@ -294,9 +296,13 @@ def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
                 ),
                 on_progress=tick,
             )
-        if not (options.quiet and report.ok and options.format == "text"):
-            sys.stdout.write(reporter.verify(report))
-        return EXIT_OK if report.ok else EXIT_FINDINGS
+        if not (options.quiet and outcome.ok and options.format == "text"):
+            # The text reporter reads the outcome as it is; the others take the model.
+            if isinstance(reporter, TextReporter):
+                sys.stdout.write(reporter.verify(outcome))
+            else:
+                sys.stdout.write(reporter.verify(outcome.report()))
+        return EXIT_OK if outcome.ok else EXIT_FINDINGS
     if options.command == "merge-reports":
         from provenance.merge import merge_files
 

@@ -24,8 +24,7 @@ from typing import Any, NamedTuple
 from provenance import folder as folders
 from provenance import schemas
 from provenance.errors import ManifestError, UnsafePathError
-from provenance.extractor_version import EXTRACTOR_VERSION
-from provenance.models import MANIFEST_VERSION
+from provenance.extractor_version import EXTRACTOR_VERSION, MANIFEST_VERSION
 
 MANIFEST_SCHEMA = "manifest.schema.json"
 RECORD_SCHEMA = "record.schema.json"

@@ -11,6 +11,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from provenance import folder as folders
 from provenance import preload, schemas
@@ -18,8 +19,12 @@ from provenance.errors import ProvenanceError
 from provenance.extractor_version import EXTRACTOR_VERSION
 from provenance.folder import Entry
 from provenance.listing import COMPARED, RECORD_SCHEMA, Listed, Listing, load_listing
-from provenance.merge import Shard
-from provenance.models import FileRecord, Finding, ManifestResult, VerifyReport
+from provenance.shard import Shard
+
+if TYPE_CHECKING:
+    # pydantic and the models take 0.15 s to import: verify imports them only once the
+    # manifest loader is running (see _load), so they are not on the way to it.
+    from provenance.models import FileRecord, Finding, VerifyReport
 from provenance.observe import Observed, observe
 from provenance.parallel import OnProgress, parallel_map
 
@@ -41,6 +46,8 @@ def _shown(value: bytes | int) -> str:
 
 
 def _finding(code: str, path: str, message: str, **kw: str | None) -> Finding:
+    from provenance.models import Finding
+
     severity = "warning" if code == "normalisation-rename" else "error"
     return Finding.model_validate(
         {"code": code, "severity": severity, "path": path, "message": message, **kw}
@@ -195,10 +202,48 @@ def folder_of(listing: Listing, manifest_path: str) -> str:
     return os.path.normpath(os.path.join(os.path.dirname(manifest_path) or ".", listing.folder))
 
 
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """One manifest's findings (a :class:`~provenance.models.ManifestResult` to be)."""
+
+    manifest: str
+    folder: str
+    checked: int
+    findings: list[Finding]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A verify run's results, held without the models; :meth:`report` builds the model."""
+
+    ok: bool
+    results: list[Verified]
+    shard: str | None
+
+    def report(self) -> VerifyReport:
+        """The :class:`~provenance.models.VerifyReport` of this run."""
+        from provenance.models import ManifestResult, VerifyReport
+
+        results = [
+            ManifestResult(
+                manifest=r.manifest, folder=r.folder, checked=r.checked, findings=r.findings
+            )
+            for r in self.results
+        ]
+        return VerifyReport(ok=self.ok, results=results, shard=self.shard)
+
+
 def verify_manifests(
     paths: Sequence[str], options: VerifyOptions, *, on_progress: OnProgress | None = None
 ) -> VerifyReport:
     """Verify each manifest; an unreadable manifest raises (exit 2) before any finding."""
+    return run(paths, options, on_progress=on_progress).report()
+
+
+def run(
+    paths: Sequence[str], options: VerifyOptions, *, on_progress: OnProgress | None = None
+) -> Outcome:
+    """:func:`verify_manifests` short of the report model (a clean run imports no model)."""
     loaded, early = _load(paths, options, on_progress)
     results = []
     for i, (path, listing) in enumerate(zip(paths, loaded, strict=True)):
@@ -212,12 +257,9 @@ def verify_manifests(
         checked = len(listing.files)
         if options.shard is not None:
             checked = sum(1 for f in listing.files if options.shard.owns(f.path))
-        results.append(
-            ManifestResult(manifest=path, folder=root, checked=checked, findings=findings)
-        )
+        results.append(Verified(path, root, checked, findings))
     ok = not any(f.severity == "error" for r in results for f in r.findings)
-    shard = None if options.shard is None else str(options.shard)
-    return VerifyReport(ok=ok, results=results, shard=shard)
+    return Outcome(ok, results, None if options.shard is None else str(options.shard))
 
 
 _Early = tuple[str, list[Entry], list[Observed]]

@@ -140,3 +140,38 @@ def test_one_render_proof_refuses_duplicate_keys_and_other_layouts() -> None:
     for other in (orjson.dumps(doc), data.replace(b",\n  {", b",{"), data + b" "):
         assert not listing._renders_to(orjson.loads(other), other)
         assert listing.decode(other, where="m") == doc
+
+
+def test_a_clean_text_verify_imports_no_model(seeds_copy: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from provenance.cli import main; rc = main(['verify', sys.argv[1]]); "
+        "print('pydantic' in sys.modules, file=sys.stderr); sys.exit(rc)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(_manifest(seeds_copy))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0 and run.stdout.endswith("clean\nOK\n")
+    assert run.stderr.strip() == "False"
+    (seeds_copy / SEED).write_bytes(b"replaced")  # a finding is a model: then it is loaded
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(_manifest(seeds_copy))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1 and "changed" in run.stdout and run.stderr.strip() == "True"
+
+
+def test_the_packaged_schemas_are_the_generated_ones() -> None:
+    import provenance.probe.models  # noqa: F401  (registers its schema)
+    from provenance import schemas
+
+    for name in schemas.schema_models():
+        packaged = (schemas.PACKAGED / name).read_text(encoding="utf-8")
+        assert packaged == schemas.render(schemas.generate(name)), f"{name} is stale"
