@@ -186,3 +186,23 @@ def test_dns_failure_dead_only_when_permanent(permanent: bool, status: str) -> N
 )
 def test_retry_after_values(value: str | None, seconds: float | None) -> None:
     assert retry_after_seconds(value) == seconds
+
+
+def test_requests_carry_what_the_client_would_build_and_cookies_round_trip() -> None:
+    handler, seen = _scripted(R(200, set_cookie="session=abc; Path=/"), R(200))
+    session = _session(handler, FakeTime())
+
+    async def two() -> None:
+        async with session:
+            await session.fetch("https://news.example/a", headers={"Accept": "text/html"})
+            await session.fetch("https://news.example/b")
+
+    built = session.client.build_request(
+        "GET", "https://news.example/a", headers={"Accept": "text/html"}
+    )
+    asyncio.run(two())
+    assert seen[0].headers.multi_items() == built.headers.multi_items()
+    assert seen[0].extensions["timeout"] == built.extensions["timeout"]
+    assert "cookie" not in seen[0].headers
+    assert seen[1].headers["cookie"] == "session=abc"
+    assert seen[1].headers["accept"] == "*/*"  # one call's headers do not stick
