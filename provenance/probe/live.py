@@ -30,8 +30,13 @@ _NOT_FOUND = re.compile(
 )
 # Interstitials of bot walls and CDN challenges: their scripts anywhere, their wording
 # only in the title or a heading (an article may well mention a captcha).
-_BOT_SCRIPTS = ("cf-browser-verification", "challenge-platform", "ddos-guard", "g-recaptcha")
-_BOT_SCRIPTS += ("h-captcha",)
+_BOT_SCRIPTS = (
+    "cf-browser-verification",
+    "challenge-platform",
+    "ddos-guard",
+    "g-recaptcha",
+    "h-captcha",
+)
 _BOT_HEADING = re.compile(
     r"<(title|h1|h2)[^>]*>[^<]{0,80}(just a moment|attention required|"
     r"verify you are (a )?human|access denied|are you a robot)",
