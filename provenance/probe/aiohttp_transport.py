@@ -25,6 +25,7 @@ from provenance.probe.guard import (
     system_resolve,
 )
 from provenance.probe.interface import TransportSpec
+from provenance.probe.interface import ssl_context as ssl_context_for
 
 
 class RefusedAddressError(OSError):
@@ -69,7 +70,7 @@ class GuardedAiohttpTransport(AiohttpTransport):
         backend = GuardedBackend(policy=spec.policy, resolver=spec.resolver or system_resolve)
         resolver = GuardedResolver(backend)
         # One SSL context, given to the base class too (loading the CA store is not free).
-        ssl_context = httpx.create_ssl_context(trust_env=spec.trust_env)
+        ssl_context = ssl_context_for(trust_env=spec.trust_env)
 
         def session() -> aiohttp.ClientSession:
             connector = aiohttp.TCPConnector(
@@ -112,7 +113,9 @@ class GuardedAiohttpTransport(AiohttpTransport):
         why = self._literal_refusal(request.url.host)
         if why:
             raise httpx.ConnectError(why, request=request) from BlockedAddressError(why)
-        if request.method != "GET" or request.headers.get("content-length", "0") != "0":
+        if request.method != "GET" or not isinstance(request.stream, httpx.ByteStream):
+            return await super().handle_async_request(request)
+        if request.content:
             return await super().handle_async_request(request)
         return await self._get(request)
 
