@@ -10,10 +10,10 @@ import argparse
 import glob
 import os
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from provenance.errors import EXIT_FINDINGS, EXIT_OK, ProvenanceError, UsageError
 
@@ -24,9 +24,9 @@ FORMATS = ("text", "json", "github", "junit", "sarif")
 DEFAULT_MANIFESTS = "manifests"
 
 
-@dataclass(frozen=True)
-class Options:
-    """Everything a command needs, parsed once."""
+class Options(NamedTuple):
+    """Everything a command needs, parsed once (a NamedTuple: frozen, and importing
+    dataclasses, with inspect behind it, would cost a tenth of ``--help``)."""
 
     command: str
     folder: str = ""
@@ -37,7 +37,7 @@ class Options:
     jobs: int = 1
     deep: bool = False
     strict: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
+    extra: Mapping[str, object] = MappingProxyType({})
     quiet: bool = False
     verbose: bool = False
     progress: bool = False
