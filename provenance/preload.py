@@ -18,6 +18,7 @@ import gc
 import marshal
 import os
 import signal
+import stat
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -117,9 +118,12 @@ def start(paths: Sequence[str], *, deep: bool) -> Loader | None:
         # bar's, the terminal's) would stay locked in the child.
         return None
     try:
-        sizes = [os.stat(p).st_size for p in paths]
+        found = [os.stat(p) for p in paths]
     except OSError:
         return None
+    if not all(stat.S_ISREG(f.st_mode) for f in found):
+        return None  # a FIFO or device: refused by the reader, never opened here
+    sizes = [f.st_size for f in found]
     if sum(sizes) < ALONGSIDE_ABOVE or max(sizes) > STREAM_ABOVE:
         # Streamed manifests are read to keep memory bounded: not a second copy in a child.
         return None

@@ -175,3 +175,15 @@ def test_the_packaged_schemas_are_the_generated_ones() -> None:
     for name in schemas.schema_models():
         packaged = (schemas.PACKAGED / name).read_text(encoding="utf-8")
         assert packaged == schemas.render(schemas.generate(name)), f"{name} is stale"
+
+
+def test_a_fifo_among_the_manifests_is_refused_without_blocking(
+    seeds_copy: Path, run_cli: Callable[..., Run], alongside: list[int]
+) -> None:
+    import os
+
+    fifo = seeds_copy.parent / "manifests" / "fifo.json"
+    os.mkfifo(fifo)
+    result = run_cli("verify", "-j2", fifo, _manifest(seeds_copy))
+    assert result.code == 2 and "not a regular file" in result.err
+    assert alongside == [0]
