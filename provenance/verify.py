@@ -19,14 +19,14 @@ from provenance.errors import ProvenanceError
 from provenance.extractor_version import EXTRACTOR_VERSION
 from provenance.folder import Entry
 from provenance.listing import COMPARED, RECORD_SCHEMA, Listed, Listing, load_listing
+from provenance.observe import Observed, observe
+from provenance.parallel import OnProgress, parallel_map
 from provenance.shard import Shard
 
 if TYPE_CHECKING:
-    # pydantic and the models take 0.15 s to import: verify imports them only once the
-    # manifest loader is running (see _load), so they are not on the way to it.
+    # pydantic and the models take 0.15 s to import: they are imported only to build a
+    # finding, or the report model for a format other than text (see Outcome).
     from provenance.models import FileRecord, Finding, VerifyReport
-from provenance.observe import Observed, observe
-from provenance.parallel import OnProgress, parallel_map
 
 
 @dataclass(frozen=True)
