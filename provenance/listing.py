@@ -91,7 +91,10 @@ def _check_path(path: str, seen: dict[str, str], where: str) -> None:
         ) from e
     # build() refuses names equal after NFC or ignoring case, so two such entries mean an
     # edited manifest; on a case-insensitive disk both would match one file.
-    key = path.lower() if path.isascii() else folders.nfc(path).casefold()
+    if path.isascii():
+        key = path if path.islower() else path.lower()  # no second copy of most paths
+    else:
+        key = folders.nfc(path).casefold()
     if key in seen:
         twin = "" if seen[key] == path else f" (as {seen[key]!r}, equal after NFC/case)"
         raise ManifestError(f"path {path!r} is listed twice{twin}", where=where)
