@@ -11,6 +11,7 @@ checked. Addresses are checked by the transport's guarded network backend.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import zlib
 from collections.abc import Awaitable, Callable, Mapping
@@ -19,7 +20,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from importlib import metadata
 from types import TracebackType
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -160,6 +161,43 @@ class _Cookies(httpx.Cookies):
             super().extract_cookies(response)
 
 
+# An absolute http(s) URL whose path and query hold only characters httpx leaves as they
+# are (unreserved, '/', and '=' '&' in the query), with no '.' or '..' segment to remove.
+_PLAIN_URL = re.compile(
+    r"(https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?)"
+    r"((?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*/?)"
+    r"(\?[A-Za-z0-9._~=&-]*)?"
+)
+
+
+class PlainUrls:
+    """``httpx.URL(url)`` for many URLs of few origins, without parsing each one whole.
+
+    httpx parses and validates every URL in Python (13 us, the largest cost of building a
+    request). For a plain URL the scheme and host, the parts the SSRF guard and the
+    connection depend on, are parsed by httpx once per origin; the path and query need no
+    normalisation, so they are set as written. Anything else is parsed by httpx. A test
+    checks the two agree.
+    """
+
+    def __init__(self) -> None:
+        self._origins: dict[str, Any] = {}
+
+    def parse(self, url: str) -> httpx.URL:
+        """The same ``httpx.URL`` as ``httpx.URL(url)``."""
+        match = _PLAIN_URL.fullmatch(url)
+        if match is None:
+            return httpx.URL(url)
+        origin, path, query = match.groups()
+        base = self._origins.get(origin)
+        if base is None:
+            base = self._origins[origin] = httpx.URL(origin)._uri_reference
+        parsed = httpx.URL.__new__(httpx.URL)
+        # A URL's one attribute in httpx 0.28-0.29; ParseResult is a NamedTuple.
+        parsed._uri_reference = base._replace(path=path, query=query[1:] if query else None)
+        return parsed
+
+
 @dataclass
 class _Host:
     """Per-host politeness state."""
@@ -210,6 +248,7 @@ class Session:
         # the client's default headers (ours merged in) and its timeout.
         self._headers = self.client.headers
         self._extensions = {"timeout": timeout.as_dict()}
+        self._urls = PlainUrls()
 
     def _spec(self, resolver: Resolver | None) -> TransportSpec:
         o = self.options
@@ -346,7 +385,8 @@ class Session:
             merged.update(headers)
         else:
             merged = self._headers
-        request = httpx.Request("GET", url, headers=merged, extensions=self._extensions)
+        parsed = self._urls.parse(url)
+        request = httpx.Request("GET", parsed, headers=merged, extensions=self._extensions)
         if self.client.cookies:
             self.client.cookies.set_cookie_header(request)
         return request

@@ -12,11 +12,14 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from provenance.probe.guard import ResolveError
 from provenance.probe.live import classify, probe_live
 from provenance.probe.session import (
     DEFAULT_USER_AGENT,
+    PlainUrls,
     Session,
     SessionOptions,
     retry_after_seconds,
@@ -206,3 +209,32 @@ def test_requests_carry_what_the_client_would_build_and_cookies_round_trip() -> 
     assert "cookie" not in seen[0].headers
     assert seen[1].headers["cookie"] == "session=abc"
     assert seen[1].headers["accept"] == "*/*"  # one call's headers do not stick
+
+
+_SEGMENT = st.text(alphabet="aZ09_~-.", min_size=1, max_size=6)
+
+
+@given(
+    scheme=st.sampled_from(["http", "https", "HTTP", "ftp"]),
+    host=st.sampled_from(["news.example", "NEWS.example", "127.0.0.1", "127.1", "a..b", "xn--fsq"]),
+    port=st.sampled_from(["", ":80", ":443", ":8080", ":99999", ":0"]),
+    segments=st.lists(_SEGMENT | st.sampled_from([".", "..", "%41", "a b", "é"]), max_size=4),
+    slash=st.booleans(),
+    query=st.none() | st.text(alphabet="a=&.-~%?#", max_size=6),
+)
+def test_plain_urls_parse_as_httpx_parses_them(
+    scheme: str, host: str, port: str, segments: list[str], slash: bool, query: str | None
+) -> None:
+    url = f"{scheme}://{host}{port}" + "".join(f"/{s}" for s in segments)
+    url += "/" if slash else ""
+    url += "" if query is None else f"?{query}"
+    try:
+        expected = httpx.URL(url)
+    except httpx.InvalidURL:
+        with pytest.raises(httpx.InvalidURL):
+            PlainUrls().parse(url)
+        return
+    parsed = PlainUrls().parse(url)
+    assert parsed == expected and str(parsed) == str(expected)
+    assert parsed.host == expected.host and parsed.port == expected.port
+    assert parsed.raw_path == expected.raw_path and parsed.query == expected.query
