@@ -140,7 +140,7 @@ class GuardedAiohttpTransport(AiohttpTransport):
             response = await self.client.request(
                 "GET",
                 yarl.URL(str(request.url), encoded=True),
-                headers=request.headers.multi_items(),
+                headers=_headers(request.headers),
                 allow_redirects=False,
                 auto_decompress=False,
                 compress=False,
@@ -157,6 +157,14 @@ class GuardedAiohttpTransport(AiohttpTransport):
             request=request,
             extensions=extensions,
         )
+
+
+def _headers(headers: httpx.Headers) -> list[tuple[str, str]]:
+    """The request headers as aiohttp takes them: ``multi_items()``, less its encoding scan."""
+    try:
+        return [(k.decode(), v.decode()) for k, v in headers.raw]
+    except UnicodeDecodeError:
+        return headers.multi_items()  # not UTF-8: httpx picks the encoding
 
 
 class _Body(httpx.AsyncByteStream):

@@ -293,6 +293,8 @@ class Session:
             attempts += result.attempts
             location = result.headers.get("location") if result.status in REDIRECTS else None
             if not follow or not location or result.error:
+                if result.url == url and not hops and result.attempts == attempts:
+                    return result  # the common case: no copy of the dataclass made
                 return replace(result, url=url, hops=tuple(hops), attempts=attempts)
             target = urljoin(current, location.strip())
             hops.append(Hop(url=current, status=result.status or 0, location=target))
@@ -338,7 +340,9 @@ class Session:
                     detail="host asked us to wait",
                     retry_after=waiting,
                 )
-            result = replace(await self._once(url, headers, kind, host), attempts=attempt + 1)
+            result = await self._once(url, headers, kind, host)
+            if result.attempts != attempt + 1:
+                result = replace(result, attempts=attempt + 1)
             last = attempt == o.retries
             if result.status == 429:
                 delay = (
@@ -452,6 +456,7 @@ class Session:
             return Fetched(url=url, final_url=url, error="network", detail=str(e))
         return Fetched(
             url=url,
+            attempts=1,  # what _with_retries makes it on a first try: saves a copy
             final_url=str(response.url),
             status=response.status_code,
             headers=response.headers,
