@@ -182,9 +182,18 @@ class PlainUrls:
 
     def __init__(self) -> None:
         self._origins: dict[str, Any] = {}
+        # httpx's URL internals are not its API: if they ever change, parse every URL.
+        sample = "https://Example.org:443/a/b.html?x=1"
+        try:
+            self._plain = self._fast(sample) == httpx.URL(sample)
+        except (AttributeError, TypeError, ValueError):
+            self._plain = False
 
     def parse(self, url: str) -> httpx.URL:
         """The same ``httpx.URL`` as ``httpx.URL(url)``."""
+        return self._fast(url) if self._plain else httpx.URL(url)
+
+    def _fast(self, url: str) -> httpx.URL:
         match = _PLAIN_URL.fullmatch(url)
         if match is None:
             return httpx.URL(url)
@@ -413,7 +422,11 @@ class Session:
         if response.has_redirect_location:
             # As client.send does even when not following: a Location httpx cannot use
             # (http:host, a bad port) fails here, as bad-url, rather than being joined.
-            response.next_request = self.client._build_redirect_request(request, response)
+            try:
+                response.next_request = self.client._build_redirect_request(request, response)
+            except BaseException:
+                await response.aclose()
+                raise
         return response
 
     async def _send(self, url: str, headers: Mapping[str, str] | None) -> Fetched:

@@ -234,7 +234,9 @@ def test_plain_urls_parse_as_httpx_parses_them(
         with pytest.raises(httpx.InvalidURL):
             PlainUrls().parse(url)
         return
-    parsed = PlainUrls().parse(url)
+    urls = PlainUrls()
+    assert urls._plain  # the fast path is the one under test
+    parsed = urls.parse(url)
     assert parsed == expected and str(parsed) == str(expected)
     assert parsed.host == expected.host and parsed.port == expected.port
     assert parsed.raw_path == expected.raw_path and parsed.query == expected.query
