@@ -10,10 +10,10 @@ import argparse
 import glob
 import os
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 from provenance.errors import EXIT_FINDINGS, EXIT_OK, ProvenanceError, UsageError
 
@@ -24,9 +24,9 @@ FORMATS = ("text", "json", "github", "junit", "sarif")
 DEFAULT_MANIFESTS = "manifests"
 
 
-@dataclass(frozen=True)
-class Options:
-    """Everything a command needs, parsed once."""
+class Options(NamedTuple):
+    """Everything a command needs, parsed once (a NamedTuple: frozen, and importing
+    dataclasses, with inspect behind it, would cost a tenth of ``--help``)."""
 
     command: str
     folder: str = ""
@@ -37,7 +37,7 @@ class Options:
     jobs: int = 1
     deep: bool = False
     strict: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
+    extra: Mapping[str, object] = MappingProxyType({})
     quiet: bool = False
     verbose: bool = False
     progress: bool = False
@@ -269,7 +269,9 @@ def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
         bad = any(p.severity == "error" for r in records for p in r.problems)
         return EXIT_FINDINGS if bad else EXIT_OK
     if options.command == "verify":
-        from provenance.verify import VerifyOptions, verify_manifests
+        from provenance.report.text import TextReporter
+        from provenance.verify import VerifyOptions
+        from provenance.verify import run as run_verify
 
         paths = list(options.manifests) or sorted(
             glob.glob(os.path.join(DEFAULT_MANIFESTS, "*.json"))
@@ -279,11 +281,11 @@ def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
                 f"no manifests given and none in {DEFAULT_MANIFESTS}/",
                 hint="pass manifest files or run 'provenance manifest' first",
             )
-        from provenance.merge import Shard
+        from provenance.shard import Shard
 
         shard = getattr(ns, "shard", None)
         with bar("verify", enabled=options.progress, color=options.color) as tick:
-            report = verify_manifests(
+            outcome = run_verify(
                 paths,
                 VerifyOptions(
                     deep=options.deep,
@@ -294,9 +296,13 @@ def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
                 ),
                 on_progress=tick,
             )
-        if not (options.quiet and report.ok and options.format == "text"):
-            sys.stdout.write(reporter.verify(report))
-        return EXIT_OK if report.ok else EXIT_FINDINGS
+        if not (options.quiet and outcome.ok and options.format == "text"):
+            # The text reporter reads the outcome as it is; the others take the model.
+            if isinstance(reporter, TextReporter):
+                sys.stdout.write(reporter.verify(outcome))
+            else:
+                sys.stdout.write(reporter.verify(outcome.report()))
+        return EXIT_OK if outcome.ok else EXIT_FINDINGS
     if options.command == "merge-reports":
         from provenance.merge import merge_files
 

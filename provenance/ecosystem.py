@@ -9,9 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from provenance.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
@@ -21,9 +20,9 @@ if TYPE_CHECKING:
 COMMANDS = ("export", "import", "report")
 
 
-@dataclass(frozen=True)
-class EcosystemOptions:
-    """What the export, import and report commands were given."""
+class EcosystemOptions(NamedTuple):
+    """What the export, import and report commands were given (frozen; no dataclasses
+    import on the way to ``--help``)."""
 
     kind: str  # bagit, sha256sum, robustlinks, or "" for report
     source: str
@@ -87,8 +86,7 @@ def options_from(ns: argparse.Namespace, *, bagging_date: date | None) -> Ecosys
     )
 
 
-@dataclass(frozen=True)
-class Feedback:
+class Feedback(NamedTuple):
     """How much to tell the user, decided by the CLI."""
 
     quiet: bool = False

@@ -48,6 +48,32 @@ def digest_file(path: str, *, keep: bool = True, root: str | None = None) -> Dig
         os.close(fd)
 
 
+def sha256_file(root: str, path: str, buffer: bytearray) -> bytes:
+    """The raw SHA-256 of ``path`` below ``root``, for verify: one open, fstat, read and
+    close per page (no folder on the way followed, :mod:`provenance.beneath`).
+
+    A file that fits in ``buffer`` is read with one call (into the buffer, no new bytes
+    object); a larger one streams through it, and the digest of each full buffer runs
+    with the GIL released, so threads hash large files on every core. Refuses what
+    :func:`digest_file` refuses.
+    """
+    fd, info = beneath.open_regular(root, path)
+    try:
+        view = memoryview(buffer)
+        # size + 1 shows EOF at once for a file that fits: a short read of a regular file
+        # is its end. Reads go on until EOF whatever fstat said (the file may grow).
+        want = min(len(buffer), info.st_size + 1)
+        got = os.readv(fd, [view[:want]])
+        h = hashlib.sha256(view[:got])
+        while got == want:
+            want = len(buffer)
+            got = os.readv(fd, [buffer])
+            h.update(view[:got])
+        return h.digest()
+    finally:
+        os.close(fd)
+
+
 def _stream(fd: int, size_hint: int, *, keep: bool) -> Digest:
     h = hashlib.sha256()
     head = b""

@@ -10,7 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-MANIFEST_VERSION: Literal[1] = 1
+# Defined where the manifest reader can import it without pydantic; re-exported here.
+from provenance.extractor_version import MANIFEST_VERSION as MANIFEST_VERSION
 
 Precision = Literal["year", "month", "day", "minute", "second", "millisecond"]
 Severity = Literal["error", "warning", "info"]

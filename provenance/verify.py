@@ -8,20 +8,25 @@ version, or on ``deep``; unchanged bytes read by the same rules give the same me
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
-from provenance import beneath, schemas
 from provenance import folder as folders
+from provenance import preload, schemas
+from provenance.errors import ProvenanceError
 from provenance.extractor_version import EXTRACTOR_VERSION
 from provenance.folder import Entry
-from provenance.hashing import NotRegularFileError, digest_file
 from provenance.listing import COMPARED, RECORD_SCHEMA, Listed, Listing, load_listing
-from provenance.merge import Shard
-from provenance.models import FileRecord, Finding, ManifestResult, VerifyReport
+from provenance.observe import Observed, observe
 from provenance.parallel import OnProgress, parallel_map
+from provenance.shard import Shard
+
+if TYPE_CHECKING:
+    # pydantic and the models take 0.15 s to import: they are imported only to build a
+    # finding, or the report model for a format other than text (see Outcome).
+    from provenance.models import FileRecord, Finding, VerifyReport
 
 
 @dataclass(frozen=True)
@@ -35,35 +40,14 @@ class VerifyOptions:
     shard: Shard | None = None
 
 
-def _hash_one(root: str, entry: Entry) -> tuple[bytes | int | None, str]:
-    # Only the raw digest travels back: a million results are held until compared.
-    if entry.kind != "file":
-        return None, entry.reason or f"{entry.kind} is not a regular file"
-    try:
-        hexdigest = digest_file(entry.path, keep=False, root=root).sha256
-    except OSError as e:
-        return None, f"cannot read: {e.strerror or e}"
-    return bytes.fromhex(hexdigest), ""
-
-
-def _size_one(root: str, entry: Entry) -> tuple[bytes | int | None, str]:
-    if entry.kind != "file":
-        return None, entry.reason or f"{entry.kind} is not a regular file"
-    try:
-        info = beneath.lstat(root, entry.path)
-    except OSError as e:
-        return None, f"cannot read: {e.strerror or e}"
-    if not stat.S_ISREG(info.st_mode):
-        return None, str(NotRegularFileError("not a regular file"))
-    return info.st_size, ""
-
-
 def _shown(value: bytes | int) -> str:
     """A digest in hex, or a size (``--fast``) in bytes."""
     return value.hex() if isinstance(value, bytes) else f"{value} bytes"
 
 
 def _finding(code: str, path: str, message: str, **kw: str | None) -> Finding:
+    from provenance.models import Finding
+
     severity = "warning" if code in ("normalisation-rename", "name-collision") else "error"
     return Finding.model_validate(
         {"code": code, "severity": severity, "path": path, "message": message, **kw}
@@ -152,21 +136,52 @@ def check(
     on_progress: OnProgress | None = None,
 ) -> list[Finding]:
     """Compare ``listing`` with the files under ``root``; return every finding, sorted."""
-    entries, files = folders.walk(root), listing.files
+    weight = sum(f.size for f in listing.files)
+    entries, observed = _read(root, options, weight=weight, on_progress=on_progress)
+    return compare(listing, root, entries, observed, options)
+
+
+def _read(
+    root: str,
+    options: VerifyOptions,
+    *,
+    weight: int | None,
+    alongside: bool = False,
+    on_progress: OnProgress | None = None,
+) -> tuple[list[Entry], list[Observed]]:
+    """The entries under ``root`` (this shard's) and what each holds."""
+    entries = folders.walk(root)
     if options.shard is not None:
         entries = [e for e in entries if options.shard.owns(e.path)]
+    observed = observe(
+        root,
+        entries,
+        fast=options.fast,
+        jobs=options.jobs,
+        weight=weight,
+        alongside=alongside,
+        on_progress=on_progress,
+    )
+    return entries, observed
+
+
+def compare(
+    listing: Listing,
+    root: str,
+    entries: list[Entry],
+    observed: list[Observed],
+    options: VerifyOptions,
+) -> list[Finding]:
+    """Findings from what ``listing`` says and what was ``observed`` of ``entries``."""
+    files = listing.files
+    if options.shard is not None:
         files = [f for f in files if options.shard.owns(f.path)]
     listed = {f.path: f for f in files}
-    read = _size_one if options.fast else _hash_one
-    weight = None if options.fast else sum(f.size for f in files)
-    # --fast makes one lstat a file: a pool costs more to start than it would save.
-    jobs = 1 if options.fast else options.jobs
-    observed = parallel_map(
-        partial(read, root), entries, jobs=jobs, weight=weight, on_progress=on_progress
-    )
     findings: list[Finding] = []
     unlisted: dict[str, bytes | int] = {}
     reextract: list[tuple[Listed, Entry]] = []
+    fast = options.fast
+    again = not fast and (options.deep or listing.extractor_version != EXTRACTOR_VERSION)
     for entry, (seen, error) in zip(entries, observed, strict=True):
         path = entry.path
         record = listed.pop(path, None)
@@ -175,33 +190,33 @@ def check(
             findings.append(_finding(code, path, error))
         elif record is None:
             unlisted[path] = seen
-        elif seen != (record.size if options.fast else record.digest):
-            what = "size changed" if options.fast else "content changed"
-            expected = _shown(record.size if options.fast else record.digest)
+        elif seen != (record.size if fast else record.digest):
+            what = "size changed" if fast else "content changed"
+            expected = _shown(record.size if fast else record.digest)
             findings.append(_finding("changed", path, what, expected=expected, found=_shown(seen)))
-        elif not options.fast and (options.deep or listing.extractor_version != EXTRACTOR_VERSION):
+        elif again:
             reextract.append((record, entry))
-        if options.strict and record is not None:
+        if options.strict and record is not None and record.errors:
             findings += [_finding("recorded-problem", path, e) for e in record.errors]
-    del observed
-    if not options.fast:
+    if not fast:
         findings += _moves(listed, unlisted)
     findings += [
         _finding("missing", p, "listed in the manifest but not found", expected=r.sha256)
         for p, r in listed.items()
     ]
     findings += [
-        _finding(
-            "unlisted", p, "not listed in the manifest", found=None if options.fast else _shown(d)
-        )
+        _finding("unlisted", p, "not listed in the manifest", found=None if fast else _shown(d))
         for p, d in unlisted.items()
     ]
     findings += _twins(files, unlisted)
-    fresh = parallel_map(
-        partial(_reread, root, listing.name_scheme), [e for _, e in reextract], jobs=options.jobs
-    )
-    for (record, _), new in zip(reextract, fresh, strict=True):
-        findings += _metadata(record, new)
+    if reextract:
+        fresh = parallel_map(
+            partial(_reread, root, listing.name_scheme),
+            [e for _, e in reextract],
+            jobs=options.jobs,
+        )
+        for (record, _), new in zip(reextract, fresh, strict=True):
+            findings += _metadata(record, new)
     return sorted(findings, key=lambda f: (f.path, f.code))
 
 
@@ -216,21 +231,103 @@ def folder_of(listing: Listing, manifest_path: str) -> str:
     return os.path.normpath(os.path.join(os.path.dirname(manifest_path) or ".", listing.folder))
 
 
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """One manifest's findings (a :class:`~provenance.models.ManifestResult` to be)."""
+
+    manifest: str
+    folder: str
+    checked: int
+    findings: list[Finding]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A verify run's results, held without the models; :meth:`report` builds the model."""
+
+    ok: bool
+    results: list[Verified]
+    shard: str | None
+
+    def report(self) -> VerifyReport:
+        """The :class:`~provenance.models.VerifyReport` of this run."""
+        from provenance.models import ManifestResult, VerifyReport
+
+        results = [
+            ManifestResult(
+                manifest=r.manifest, folder=r.folder, checked=r.checked, findings=r.findings
+            )
+            for r in self.results
+        ]
+        return VerifyReport(ok=self.ok, results=results, shard=self.shard)
+
+
 def verify_manifests(
     paths: Sequence[str], options: VerifyOptions, *, on_progress: OnProgress | None = None
 ) -> VerifyReport:
-    """Verify each manifest; unreadable manifests raise (exit 2) before any folder is read."""
-    loaded = [(p, load_listing(p, deep=options.deep)) for p in paths]
+    """Verify each manifest; an unreadable manifest raises (exit 2) before any finding."""
+    return run(paths, options, on_progress=on_progress).report()
+
+
+def run(
+    paths: Sequence[str], options: VerifyOptions, *, on_progress: OnProgress | None = None
+) -> Outcome:
+    """:func:`verify_manifests` short of the report model (a clean run imports no model)."""
+    loaded, early = _load(paths, options, on_progress)
     results = []
-    for path, listing in loaded:
+    for i, (path, listing) in enumerate(zip(paths, loaded, strict=True)):
         root = folder_of(listing, path)
-        findings = check(listing, root, options, on_progress=on_progress)
+        if i == 0 and early is not None and early[0] == root:
+            entries, observed = early[1], early[2]
+        else:
+            weight = sum(f.size for f in listing.files)
+            entries, observed = _read(root, options, weight=weight, on_progress=on_progress)
+        findings = compare(listing, root, entries, observed, options)
         checked = len(listing.files)
         if options.shard is not None:
             checked = sum(1 for f in listing.files if options.shard.owns(f.path))
-        results.append(
-            ManifestResult(manifest=path, folder=root, checked=checked, findings=findings)
-        )
+        results.append(Verified(path, root, checked, findings))
     ok = not any(f.severity == "error" for r in results for f in r.findings)
-    shard = None if options.shard is None else str(options.shard)
-    return VerifyReport(ok=ok, results=results, shard=shard)
+    return Outcome(ok, results, None if options.shard is None else str(options.shard))
+
+
+_Early = tuple[str, list[Entry], list[Observed]]
+
+
+def _load(
+    paths: Sequence[str], options: VerifyOptions, on_progress: OnProgress | None
+) -> tuple[list[Listing], _Early | None]:
+    """Every manifest loaded and checked, and the first folder read while they were.
+
+    With more than one job the manifests load in a child process (``preload``) while the
+    first folder, named by the manifest's header, is read here. What is read early is
+    kept only if the checked manifest names the same folder; an error while reading it
+    early is dropped, to be raised again, in its turn, after every manifest has loaded.
+    """
+    loader = preload.start(paths, deep=options.deep) if options.jobs > 1 else None
+    early: _Early | None = None
+    try:
+        if loader is not None:
+            peeked = preload.peek_folder(paths[0])
+            if peeked is not None:
+                root = os.path.normpath(
+                    os.path.join(os.path.dirname(paths[0]) or ".", peeked.folder)
+                )
+                try:
+                    entries, observed = _read(
+                        root,
+                        options,
+                        weight=peeked.total_bytes,
+                        alongside=True,
+                        on_progress=on_progress,
+                    )
+                    early = (root, entries, observed)
+                except ProvenanceError:
+                    early = None
+            listings = loader.result()
+            if listings is not None:
+                return listings, early
+    finally:
+        if loader is not None:
+            loader.close()
+    return [load_listing(p, deep=options.deep) for p in paths], early

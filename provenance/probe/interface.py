@@ -8,8 +8,10 @@ it must apply the SSRF guard on resolved addresses. ``TRANSPORTS`` is the regist
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 import httpx
@@ -96,6 +98,21 @@ class RunResolver:
 
 
 TransportFactory = Callable[[TransportSpec], httpx.AsyncBaseTransport]
+
+
+def ssl_context(*, trust_env: bool) -> ssl.SSLContext:
+    """The client TLS context; without ``trust_env`` one for the process.
+
+    Loading the CA store takes 35 ms, once a session (twice for httpx's transport) before;
+    it depends on nothing but ``SSL_CERT_FILE``/``SSL_CERT_DIR``, which only ``trust_env``
+    reads, so that case builds a fresh one.
+    """
+    return httpx.create_ssl_context(trust_env=True) if trust_env else _default_context()
+
+
+@cache
+def _default_context() -> ssl.SSLContext:
+    return httpx.create_ssl_context(trust_env=False)
 
 
 def httpx_transport(spec: TransportSpec) -> httpx.AsyncBaseTransport:

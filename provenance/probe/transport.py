@@ -9,6 +9,7 @@ import httpx
 
 from provenance.probe.guard import GuardedBackend
 from provenance.probe.interface import TransportSpec
+from provenance.probe.interface import ssl_context as ssl_context_for
 
 
 class GuardedHTTPTransport(httpx.AsyncHTTPTransport):
@@ -17,8 +18,8 @@ class GuardedHTTPTransport(httpx.AsyncHTTPTransport):
     def __init__(self, spec: TransportSpec) -> None:
         # HTTP/2 needs the h2 package; without it, HTTP/1.1 still works.
         http2 = spec.http2 and importlib.util.find_spec("h2") is not None
-        super().__init__(trust_env=spec.trust_env, http2=http2)
-        ssl_context = httpx.create_ssl_context(trust_env=spec.trust_env)
+        ssl_context = ssl_context_for(trust_env=spec.trust_env)
+        super().__init__(verify=ssl_context, trust_env=spec.trust_env, http2=http2)
         # httpx offers no way to pass a network backend, so the pool is rebuilt; the
         # request handling (and any recording by vcrpy) stays httpx's own.
         self._pool = httpcore.AsyncConnectionPool(

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from provenance.models import FileRecord, VerifyReport
 from provenance.report.sarif import evidence_line
+
+if TYPE_CHECKING:
+    from provenance.models import FileRecord, VerifyReport
 
 
 def _escape_data(text: str) -> str:

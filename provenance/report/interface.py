@@ -3,9 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from provenance.models import FileRecord, VerifyReport
+if TYPE_CHECKING:
+    from provenance.models import FileRecord, Finding, VerifyReport
+
+
+class ResultView(Protocol):
+    """What a reporter reads of one manifest's result (a ManifestResult or verify's own)."""
+
+    @property
+    def manifest(self) -> str: ...
+    @property
+    def folder(self) -> str: ...
+    @property
+    def checked(self) -> int: ...
+    @property
+    def findings(self) -> Sequence[Finding]: ...
+
+
+class ReportView(Protocol):
+    """What the text reporter reads of a verify report: a VerifyReport, or verify's
+    :class:`~provenance.verify.Outcome`, which a clean run builds without the models."""
+
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def results(self) -> Sequence[ResultView]: ...
 
 
 class Reporter(Protocol):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
-from provenance.models import FileRecord, VerifyReport
+if TYPE_CHECKING:
+    from provenance.models import FileRecord, VerifyReport
 
 
 def _suite(name: str, cases: list[tuple[str, list[tuple[str, str]]]]) -> ET.Element:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from provenance import __version__
-from provenance.models import FileRecord, VerifyReport
+
+if TYPE_CHECKING:
+    from provenance.models import FileRecord, VerifyReport
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from provenance.models import FileRecord, VerifyReport
+if TYPE_CHECKING:
+    from provenance.models import FileRecord
+    from provenance.report.interface import ReportView
+
 
 # C0 and C1 controls and DEL: a file name or page text holding "\nOK" or an ANSI escape
 # must not forge lines or colours in a terminal or a CI log.
@@ -26,7 +30,7 @@ class TextReporter:
 
     name = "text"
 
-    def verify(self, report: VerifyReport) -> str:
+    def verify(self, report: ReportView) -> str:
         """List findings per manifest and count them."""
         lines = []
         for result in report.results:

@@ -12,11 +12,14 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from provenance.probe.guard import ResolveError
 from provenance.probe.live import classify, probe_live
 from provenance.probe.session import (
     DEFAULT_USER_AGENT,
+    PlainUrls,
     Session,
     SessionOptions,
     retry_after_seconds,
@@ -186,3 +189,54 @@ def test_dns_failure_dead_only_when_permanent(permanent: bool, status: str) -> N
 )
 def test_retry_after_values(value: str | None, seconds: float | None) -> None:
     assert retry_after_seconds(value) == seconds
+
+
+def test_requests_carry_what_the_client_would_build_and_cookies_round_trip() -> None:
+    handler, seen = _scripted(R(200, set_cookie="session=abc; Path=/"), R(200))
+    session = _session(handler, FakeTime())
+
+    async def two() -> None:
+        async with session:
+            await session.fetch("https://news.example/a", headers={"Accept": "text/html"})
+            await session.fetch("https://news.example/b")
+
+    built = session.client.build_request(
+        "GET", "https://news.example/a", headers={"Accept": "text/html"}
+    )
+    asyncio.run(two())
+    assert seen[0].headers.multi_items() == built.headers.multi_items()
+    assert seen[0].extensions["timeout"] == built.extensions["timeout"]
+    assert "cookie" not in seen[0].headers
+    assert seen[1].headers["cookie"] == "session=abc"
+    assert seen[1].headers["accept"] == "*/*"  # one call's headers do not stick
+
+
+_SEGMENT = st.text(alphabet="aZ09_~-.", min_size=1, max_size=6)
+
+
+@given(
+    scheme=st.sampled_from(["http", "https", "HTTP", "ftp"]),
+    host=st.sampled_from(["news.example", "NEWS.example", "127.0.0.1", "127.1", "a..b", "xn--fsq"]),
+    port=st.sampled_from(["", ":80", ":443", ":8080", ":99999", ":0"]),
+    segments=st.lists(_SEGMENT | st.sampled_from([".", "..", "%41", "a b", "é"]), max_size=4),
+    slash=st.booleans(),
+    query=st.none() | st.text(alphabet="a=&.-~%?#", max_size=6),
+)
+def test_plain_urls_parse_as_httpx_parses_them(
+    scheme: str, host: str, port: str, segments: list[str], slash: bool, query: str | None
+) -> None:
+    url = f"{scheme}://{host}{port}" + "".join(f"/{s}" for s in segments)
+    url += "/" if slash else ""
+    url += "" if query is None else f"?{query}"
+    try:
+        expected = httpx.URL(url)
+    except httpx.InvalidURL:
+        with pytest.raises(httpx.InvalidURL):
+            PlainUrls().parse(url)
+        return
+    urls = PlainUrls()
+    assert urls._plain  # the fast path is the one under test
+    parsed = urls.parse(url)
+    assert parsed == expected and str(parsed) == str(expected)
+    assert parsed.host == expected.host and parsed.port == expected.port
+    assert parsed.raw_path == expected.raw_path and parsed.query == expected.query

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from provenance.models import TimestampClaim
+from provenance.probe import live
 from provenance.probe import memento as mm
 from provenance.probe.drift import DriftThresholds, article_text, score, tokens, verdict
 from provenance.probe.targets import distance, interval, midpoint
@@ -225,3 +227,42 @@ def test_only_the_added_text_goes_not_its_line() -> None:
     assert without_spans("a\r\nb x\rc", ((2, 2, "x"),)) == "a\nb \nc"
     # Evidence that does not point at its text (another decoding, a stale record): no cut.
     assert without_spans("abc\n", ((1, 0, "zzz"), (9, 0, "a"))) == "abc\n"
+
+
+_BOT_WALL_AS_ONE_PATTERN = re.compile(
+    r"(cf-browser-verification|challenge-platform|ddos-guard|g-recaptcha|h-captcha|"
+    r"<(title|h1|h2)[^>]*>[^<]{0,80}(just a moment|attention required|"
+    r"verify you are (a )?human|access denied|are you a robot))",
+    re.IGNORECASE,
+)
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "cf-browser-verification",
+                "DDOS-Guard",
+                "h-captcha",
+                "<title>",
+                "<H1 id=x>",
+                "just a moment",
+                "Access Denied",
+                "ı",
+                "İ",
+                "ſ",
+                "中",
+                "-",
+                "<",
+                ">",
+                " ",
+                "s",
+                "I",
+            ]
+        )
+        | st.text(max_size=4),
+        max_size=8,
+    ).map("".join)
+)
+def test_bot_wall_finds_what_one_case_blind_pattern_finds(text: str) -> None:
+    assert live._bot_wall(text) == bool(_BOT_WALL_AS_ONE_PATTERN.search(text))
