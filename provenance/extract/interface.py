@@ -18,8 +18,10 @@ from provenance.models import Candidate
 
 # Line numbers are counted per block of this many characters, so that indexing a page costs
 # one C-level count per block however many lines it has (a 100 MB file of short lines would
-# otherwise need tens of millions of Python integers).
-_BLOCK = 64 * 1024
+# otherwise need tens of millions of Python integers), and locating an offset counts within
+# one block only: a page's dozens of candidates each cost a count over at most 4 K
+# characters, not over everything before them.
+_BLOCK = 4 * 1024
 
 
 @dataclass(frozen=True)
