@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 
 from provenance.extract.interface import Page
-from provenance.extract.scan import hit_lines, keyword_trie, time_candidate
+from provenance.extract.scan import LazyPattern, hit_lines, keyword_trie, time_candidate
 from provenance.models import Candidate
 from provenance.timestamps import ANY_DATE_PATTERN, parse_any
 
@@ -32,17 +32,17 @@ _NAME = (
     r"(?P<name>[^|｜·•,\n<>]{1,80}?)"
     r"|(?P<plain>[A-Z][\w.'\- ]{1,60}?)(?=[ \t]*[|·•])"
 )
-_BYLINE = re.compile(
+_BYLINE = LazyPattern(
     rf"^{_TAGS}(?:{_NAME})(?:{_SEPARATOR}[^|｜·•,\n<>\d]{{1,40}}?)?{_SEPARATOR}"
     rf"(?P<date>{ANY_DATE_PATTERN})",
     re.M,
 )
 # "Posted by admin on April 13, 2021" (blog engines), and "April 13, 2021 by Jane Doe".
-_POSTED_BY = re.compile(
+_POSTED_BY = LazyPattern(
     rf"(?:Posted|Published|Written|Submitted)[ \t]+by[ \t]+[^\n<>]{{1,60}}?[ \t]+on[ \t]+"
     rf"(?P<date>{ANY_DATE_PATTERN})"
 )
-_DATE_BY = re.compile(
+_DATE_BY = LazyPattern(
     rf"^{_TAGS}(?P<date>{ANY_DATE_PATTERN})(?:,?[ \t]+(?:at[ \t]+)?\d{{1,2}}:\d{{2}}"
     r"(?:[ \t]*[AaPp]\.?[Mm]\.?)?)?[ \t]+(?:by|By|BY)[ \t]+[A-Z\u4e00-\u9fff]",
     re.M,
@@ -54,7 +54,7 @@ _WIRE_ENDS = tuple(wire + close for wire in "电電讯訊" for close in "）)")
 _KEYS = keyword_trie(
     ("By ", "BY ", "by ", "·", "•", "|", "｜", *_SOURCE_WORDS.split("|"), *_WIRE_ENDS)
 )
-_PORTAL = re.compile(
+_PORTAL = LazyPattern(
     rf"^{_TAGS}(?P<date>{ANY_DATE_PATTERN})(?:[ \t]*\d{{1,2}}[:：]\d{{2}}(?:[:：]\d{{2}})?)?"
     r"(?:[ \t\u3000\u00a0|｜/]*[（(][^（()）\n]{1,40}?[电電讯訊][）)]"
     r"|[ \t\u3000\u00a0|｜/]+(?:&nbsp;)*(?:[^\s<>|｜]{1,12}[ \t\u3000]+)?"

@@ -22,6 +22,7 @@ from provenance.extract.scan import (
     MD_TEXT,
     MD_URL,
     URL_RE,
+    LazyPattern,
     attributes,
     keyword_trie,
     original_candidates,
@@ -118,8 +119,8 @@ _ZH_PUBLISH = (
 # "Updated"/"更新时间"/"saved date" name a later edit or a save: the look-behinds skip them.
 _NOT_EDIT = r"(?<![A-Za-z])(?<!更新)(?<!修改)(?<!修訂)"
 _DATE_LABELS = (
-    re.compile(rf"{_NOT_EDIT}(?:{_PUBLISH_WORDS}|{_ZH_PUBLISH}){_GAP}[:：]?{_DATE_TAIL}"),
-    re.compile(
+    LazyPattern(rf"{_NOT_EDIT}(?:{_PUBLISH_WORDS}|{_ZH_PUBLISH}){_GAP}[:：]?{_DATE_TAIL}"),
+    LazyPattern(
         rf"{_NOT_EDIT}(?:{_PUBLISH_WORDS}|Pub(?:lish)?[\s_-]*date|Date[\s_-]*published"
         # "Sent:" is when an e-mail (a newsletter, a forwarded article) went out
         rf"|Publication[\s_-]*date|Posted|Sent|发布|發布|發佈|发表|發表){_GAP}[:：]{_DATE_TAIL}",
@@ -129,10 +130,10 @@ _DATE_LABELS = (
 # A bare "Date:"/"日期：" is a weaker label: it must not be a word's last part ("saved date",
 # "信息采集时间") and needs a colon, or a closing tag (<strong>日期</strong> 13.04.2021).
 # "Originally published at <site> on April 13, 2021" (a cross-post's note on its original).
-_ORIGINALLY = re.compile(
+_ORIGINALLY = LazyPattern(
     rf"Originally\s+(?:published|posted)\b[^\n]{{0,300}}?\bon\s+(?P<date>{ANY_DATE_PATTERN})", re.I
 )
-_GENERIC_DATE = re.compile(
+_GENERIC_DATE = LazyPattern(
     rf"(?<![\w] )(?<![\w][_-]){_NOT_EDIT}(?<![\u4e00-\u9fff])(?:Date|日期|时间|時間)"
     rf"{_GAP}(?:[:：]|(?<=>)){_DATE_TAIL}",
     re.I,

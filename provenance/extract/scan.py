@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from provenance.extract.interface import Page
@@ -38,6 +38,39 @@ MD_URL = r"[^()\s]{1,2048}+(?:\([^()\s]{0,256}+\)[^()\s]{0,2048}+)*+"
 # Markdown link text: escaped characters and one level of nested brackets ([[图] 标题](…)).
 MD_TEXT = r"(?:\\.|[^\[\]\n\\]|\[[^\[\]\n]{0,200}\]){1,500}"
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>])")
+
+
+class LazyPattern:
+    """A regular expression compiled the first time it is used.
+
+    The patterns that embed every written date form are large; compiling them all at import
+    would add tens of milliseconds to every command, most of which extract nothing. The
+    first call compiles and puts the compiled pattern's own methods in place, so later
+    calls cost what a compiled pattern's do.
+    """
+
+    __slots__ = ("_flags", "_source", "finditer", "fullmatch", "match", "search")
+
+    match: Callable[..., re.Match[str] | None]
+    search: Callable[..., re.Match[str] | None]
+    fullmatch: Callable[..., re.Match[str] | None]
+    finditer: Callable[..., Iterator[re.Match[str]]]
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self._source, self._flags = source, flags
+        self.match = self._first("match")
+        self.search = self._first("search")
+        self.fullmatch = self._first("fullmatch")
+        self.finditer = self._first("finditer")
+
+    def _first(self, method: str) -> Callable[..., Any]:
+        def call(*args: Any) -> Any:
+            compiled = re.compile(self._source, self._flags)
+            self.match, self.search = compiled.match, compiled.search
+            self.fullmatch, self.finditer = compiled.fullmatch, compiled.finditer
+            return getattr(compiled, method)(*args)
+
+        return call
 
 
 def keyword_trie(words: Iterable[str], *, flags: int = 0) -> re.Pattern[str]:
