@@ -129,8 +129,12 @@ _PAIRS = {")": "(", "）": "（", "]": "[", "」": "「", "』": "『", "》": "
 
 
 # A run of sentence text: 20 Chinese characters/punctuation, or 120 characters of Latin prose.
+# Each run is tried only where it starts (the look-behinds): the leftmost match never
+# starts inside a run of its own characters, and trying every position of a long run of
+# letters made the search quadratic in the run's length.
 _PROSE = re.compile(
-    r"[\u4e00-\u9fff，。、；：？！“”‘’（）《》]{20,}|[A-Za-z][A-Za-z ,.;:'\"()-]{119,}"
+    r"(?<![\u4e00-\u9fff，。、；：？！“”‘’（）《》])[\u4e00-\u9fff，。、；：？！“”‘’（）《》]{20,}"
+    r"|(?<![A-Za-z])[A-Za-z][A-Za-z ,.;:'\"()-]{119,}"
 )
 _NOT_BODY_TAGS = re.compile(r"<(?:h[1-6]|title|a|figcaption|small)\b", re.IGNORECASE)
 
