@@ -169,6 +169,10 @@ def url_conflicts(picked: Candidate | None, others: list[Candidate]) -> Iterator
 
 
 def _loose(url: str) -> str:
-    """Compare URLs ignoring scheme, a leading www. and a trailing slash."""
-    url = re.sub(r"^https?://(?:www\.)?", "", url)
+    """Compare URLs ignoring scheme, a leading www., the fragment and a trailing slash.
+
+    A fragment names a place in the page (JSON-LD graphs say ``…/post/#webpage``), not
+    another page.
+    """
+    url = re.sub(r"^https?://(?:www\.)?", "", url).partition("#")[0]
     return url.rstrip("/")
