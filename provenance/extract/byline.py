@@ -18,7 +18,8 @@ import re
 from collections.abc import Iterator
 
 from provenance.extract.interface import Page
-from provenance.extract.scan import LazyPattern, hit_lines, keyword_trie, time_candidate
+from provenance.extract.patterns import LazyPattern, hit_lines, keyword_trie
+from provenance.extract.scan import time_candidate
 from provenance.models import Candidate
 from provenance.timestamps import ANY_DATE_PATTERN, parse_any
 

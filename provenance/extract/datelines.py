@@ -12,10 +12,9 @@ import re
 from collections.abc import Iterator
 
 from provenance.extract.interface import Page
+from provenance.extract.patterns import LazyPattern, hit_lines
 from provenance.extract.scan import (
-    LazyPattern,
     body_start,
-    hit_lines,
     plain_text,
     squash,
     text_candidate,

@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterator
 
 from provenance.extract.interface import Page
+from provenance.extract.patterns import hit_lines
 from provenance.extract.scan import (
     MD_TEXT,
     MD_URL,
-    hit_lines,
     md_unescape,
     original_candidates,
     strip_tags,

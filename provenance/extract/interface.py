@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Protocol
 
+from provenance.extract.patterns import keyword_trie
 from provenance.models import Candidate
 
 # Line numbers are counted per block of this many characters, so that indexing a page costs
@@ -111,9 +112,6 @@ def _all_markers(extractors: tuple[Extractor, ...], also: tuple[str, ...]) -> fr
 def _finder(markers: frozenset[str]) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
     """Single characters (tested one by one: a character search runs at memory speed and
     common ones such as "|" would flood a combined search) and a trie for the rest."""
-    # Imported here: scan imports this module.
-    from provenance.extract.scan import keyword_trie
-
     chars = tuple(sorted(m for m in markers if len(m) == 1))
     longer = sorted(m for m in markers if len(m) > 1)
     return chars, keyword_trie(longer) if longer else None

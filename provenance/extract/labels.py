@@ -18,13 +18,12 @@ import re
 from collections.abc import Iterator
 
 from provenance.extract.interface import Page
+from provenance.extract.patterns import LazyPattern, keyword_trie
 from provenance.extract.scan import (
     MD_TEXT,
     MD_URL,
     URL_RE,
-    LazyPattern,
     attributes,
-    keyword_trie,
     original_candidates,
     time_candidate,
     trim_url,
@@ -141,7 +140,7 @@ _GENERIC_DATE = LazyPattern(
 # Where each keyword can start a label: S strong, W weak, C web copy, P plain URL label,
 # T the label as a link's text; D publication label, O "originally published … on",
 # G a bare date label. All are found by one search written as a trie (see
-# scan.keyword_trie), many times faster than a case-insensitive alternation.
+# patterns.keyword_trie), many times faster than a case-insensitive alternation.
 _ROUTES = {
     "原文": "SWT", "原始": "ST", "来源": "SWT", "來源": "SWT", "本文": "S", "文章": "SW",
     "出处": "W", "出處": "W", "转载": "W", "轉載": "W", "转自": "W", "轉自": "W", "原载": "W",

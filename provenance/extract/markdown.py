@@ -12,14 +12,8 @@ import re
 from collections.abc import Iterator
 
 from provenance.extract.interface import Page
-from provenance.extract.scan import (
-    MD_TEXT,
-    LazyPattern,
-    md_unescape,
-    strip_tags,
-    text_candidate,
-    time_candidate,
-)
+from provenance.extract.patterns import LazyPattern
+from provenance.extract.scan import MD_TEXT, md_unescape, strip_tags, text_candidate, time_candidate
 from provenance.models import Candidate
 from provenance.timestamps import ANY_DATE_PATTERN, parse_any
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from provenance.extract import extract_file, extract_page
 from provenance.extract.interface import Page, markers_found, wanted
 from provenance.extract.mhtml import html_view
+from provenance.extract.patterns import LazyPattern, hit_lines, keyword_trie
 from provenance.extract.registry import EXTRACTORS
-from provenance.extract.scan import LazyPattern, hit_lines, keyword_trie
 from provenance.models import Candidate
 from provenance.timestamps import parse_any
 from provenance.urls import unwrap_wayback
