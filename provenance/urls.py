@@ -160,10 +160,13 @@ def host(url: str) -> str:
     return (urlsplit(normal).hostname or "") if normal else ""
 
 
+@lru_cache(maxsize=_MEMO)
 def unwrap_wayback(url: str) -> tuple[str, Moment | None] | None:
     """Split a Wayback or other Memento address into the original and its capture time."""
     url = clean(url)
-    match = _WAYBACK.match(url) or _MEMENTO.match(url)
+    match = _WAYBACK.match(url)
+    if match is None and url.find("http", 1) > 0:  # a Memento address holds a second one
+        match = _MEMENTO.match(url)
     if match is None:
         return None
     target = match["target"]

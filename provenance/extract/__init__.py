@@ -28,7 +28,8 @@ from provenance.models import (
 )
 from provenance.text import decode
 
-_MIME_PART = "Content-Location:"  # every MHTML file names its parts' addresses
+# An MHTML file names its parts' addresses; an e-mail that needs decoding names its encoding.
+_MIME = ("Content-Location:", "Content-Transfer-Encoding:")
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,8 @@ def extract_page(
     candidates: list[Candidate] = []
     problems: list[Problem] = []
     # An MHTML file is read twice: its headers as they are, its HTML part decoded.
-    found = markers_found(extractors, page.text, also=(_MIME_PART,))
-    inner = html_view(page) if _MIME_PART in found else None
+    found = markers_found(extractors, page.text, also=_MIME)
+    inner = html_view(page) if not found.isdisjoint(_MIME) else None
     found_inside = found if inner is None else markers_found(extractors, inner.text)
     for extractor in extractors:
         target = page if inner is None or extractor.name in CONTAINER_FAMILIES else inner

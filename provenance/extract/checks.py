@@ -1,7 +1,8 @@
 """Cross-checks between resolved values, and the problems for what is missing.
 
-* The date in the original URL's path (``/gb/21/8/25/``, ``/2016/10/22/``, ``-20210415/``) is
-  kept as a low-confidence ``url.path-date`` candidate and compared with the publication time.
+* The date in the original URL's path (``/gb/21/8/25/``, ``/2016/10/22/``, ``/2021/0413/``,
+  ``-20210415/``) is kept as a low-confidence ``url.path-date`` candidate and compared with
+  the publication time.
 * Sites stamp datelines in their own time zone while URLs and feeds often use UTC, so dates
   one day apart agree; more than one day apart is a ``date-mismatch`` warning naming both.
 * A capture that ends before the publication can begin is ``capture-before-publication``.
@@ -27,6 +28,8 @@ _PATH_DATES = (
     re.compile(r"/(?:gb|b5|b5-hk|big5)/(?P<y>\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})/"),
     re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/|$)"),
     re.compile(r"/(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)"),
+    # People's Daily, Aboluowang and others: /2021/0413/ (year, then month and day)
+    re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>[01]\d)(?P<d>[0-3]\d)/"),
     # VOA and others: a compact yyyymmdd between non-digits (…-20210415/5854181.html)
     re.compile(r"(?<![\d])(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?![\d])"),
     # RFA ends its story addresses with mmddyyyyhhmmss (…/gd-04142021100327.html)
@@ -166,6 +169,10 @@ def url_conflicts(picked: Candidate | None, others: list[Candidate]) -> Iterator
 
 
 def _loose(url: str) -> str:
-    """Compare URLs ignoring scheme, a leading www. and a trailing slash."""
-    url = re.sub(r"^https?://(?:www\.)?", "", url)
+    """Compare URLs ignoring scheme, a leading www., the fragment and a trailing slash.
+
+    A fragment names a place in the page (JSON-LD graphs say ``…/post/#webpage``), not
+    another page.
+    """
+    url = re.sub(r"^https?://(?:www\.)?", "", url).partition("#")[0]
     return url.rstrip("/")

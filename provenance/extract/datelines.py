@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterator
 
 from provenance.extract.interface import Page
+from provenance.extract.patterns import LazyPattern, hit_lines
 from provenance.extract.scan import (
     body_start,
-    hit_lines,
     plain_text,
     squash,
     text_candidate,
@@ -39,7 +39,7 @@ _PAREN_CHARS = 32 * 1024  # parenthesised datelines open an article; prose is fu
 _WINDOW = 400  # enough for a site name wrapped in a mirror's <ok href="…"> tag
 _MAX_OPENERS = 500  # a page has a few dozen brackets; thousands are junk not worth reading
 _DATE = rf"(?:{anonymous(ZH_PATTERN)}|{anonymous(ISO_PATTERN)})"
-_DATELINE = re.compile(
+_DATELINE = LazyPattern(
     rf"(?P<site>[^\d０-９【】()（）:：]{{0,16}}?)(?P<date>{_DATE})"
     # a zone-less time of day may follow (【新唐人2021年04月14日 10:23訊】): read as a day
     r"(?:\s?\d{1,2}[:：]\d{2})?\s?(?P<rest>[^\d【】]{0,8})"
@@ -48,7 +48,7 @@ _WIRE = re.compile(r"[讯訊电電]|报道|報導|专稿|專稿")
 _SITE_NOISE = re.compile(r"(?:北京|台北|香港|纽约|紐約|美东|美東)?(?:时间|時間)$|[\s\"“”‘’]")
 # A line (or an element) holding nothing but a date, as RFA and feed pages print them; a
 # weekday or a zone-less time of day may follow (kept at day precision).
-_LONE = re.compile(
+_LONE = LazyPattern(
     rf"(?P<date>{ANY_DATE_PATTERN})(?:\s*[（(]?(?:星期|週|周|礼拜|禮拜)[一二三四五六日天][）)]?)?"
     # a zone-less time of day, 24- or 12-hour, with "at", "Uhr" or a zone name: read as a day
     r"(?:\s*,?\s*(?:at\s+)?(?:\d{1,2}[:：.]\d{2}(?:[:：]\d{2})?|\d{1,2}[時时]\d{1,2}分(?:\d{1,2}秒)?)"
@@ -59,7 +59,7 @@ _LONE = re.compile(
 _EDITED = re.compile(r"updated|modified|lastmod|lastbuilddate|更新|修改|修訂|修订", re.IGNORECASE)
 _RFC_RE = re.compile(RFC2822_PATTERN)
 # An English wire dateline: "WASHINGTON, April 13, 2021 — …" or "Taipei, 13 April 2021 -".
-_EN_DATELINE = re.compile(
+_EN_DATELINE = LazyPattern(
     r"^[ \t]*(?:<[^<>\n]{0,200}>[ \t]*){0,4}(?P<place>[A-Z][A-Za-z.'\- ]{1,40}),?[ \t]+"
     rf"(?:\([A-Za-z ]{{1,20}}\)[ \t]+)?(?P<date>{anonymous(ENGLISH_PATTERN)})[ \t]*"
     r"(?:/[^/\n]{1,40}/[ \t]*)?(?:—|–|--|-)",

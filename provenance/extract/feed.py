@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterator
 
 from provenance.extract.interface import Page
+from provenance.extract.patterns import hit_lines
 from provenance.extract.scan import (
     MD_TEXT,
     MD_URL,
-    hit_lines,
     md_unescape,
     original_candidates,
     strip_tags,
@@ -38,6 +38,7 @@ _HEADING_LINK = re.compile(
     r"</[aA]>\s*</[hH][1-3]>"
 )
 _BRACKET = re.compile(r"\[")
+_FIRST_HEADING = re.compile(r"^[ \t]{0,3}#{1,3}[ \t]", re.MULTILINE)
 _HREF = re.compile(r"""\bhref\s*=\s*["']?(?P<href>[^"'\s>]+)""", re.IGNORECASE)
 _EDGE = 4096
 _EPOCH_COMMENT = re.compile(r"<!--\s*(?P<epoch>\d{13}|\d{10})\s*-->")
@@ -53,11 +54,14 @@ class FeedExtractor:
         """Propose the item link, its title and the capture time."""
         top = page.text[:_TOP]
         first = _first_content_line(top)
+        heading = _FIRST_HEADING.search(top)
+        opening = {first, heading.start() if heading else -1}
         for start, _ in hit_lines(_BRACKET, top):
             match = _TITLE_LINK.match(top, start)
-            # Only a linked title that opens the page or sits on a rule line is the item's
-            # own link; linked headings further down are navigation (首页, 翻墙…).
-            if match is None or (match["rule"] is None and match.start() != first):
+            # Only a linked title that opens the page, is its first heading (after a cover
+            # image, say) or sits on a rule line is the item's own link; linked headings
+            # further down, and #### navigation lines, are not.
+            if match is None or (match["rule"] is None and match.start() not in opening):
                 continue
             title = md_unescape(match["title"])
             yield from _item(page, match.start(), match.group(0), match["url"], title)

@@ -106,30 +106,18 @@ class HeadMetadataExtractor:
             if tag == "link":
                 yield from _canonical(page, offset, raw, attrs)
             elif key in _PUBLISHED_KEYS and value:
-                moment = _meta_moment(value)
-                if moment is not None:
-                    yield time_candidate(
-                        page, offset, raw, rule=f"meta.{key}", confidence=_PUBLISHED_KEYS[key],
-                        moment=moment,
-                    )  # fmt: skip
+                yield from _dated(page, offset, raw, _meta_moment(value), f"meta.{key}",
+                                  _PUBLISHED_KEYS[key])  # fmt: skip
             elif key in _ORIGINAL_KEYS and value:
                 rule, confidence = _ORIGINAL_KEYS[key]
                 yield from _url(page, offset, raw, value, rule, confidence)
             elif tag == "meta" and value and _is_publish_name(key):
-                moment = _meta_moment(value)
-                if moment is not None:
-                    yield time_candidate(
-                        page, offset, raw, rule="meta.publish-name",
-                        confidence=_GENERIC_CONFIDENCE, moment=moment,
-                    )  # fmt: skip
+                yield from _dated(page, offset, raw, _meta_moment(value), "meta.publish-name",
+                                  _GENERIC_CONFIDENCE)  # fmt: skip
             elif _PUBLISHED_CLASS.search(classes):
                 written = attrs.get("datetime") or attrs.get("title") or ""
                 moment = parse_any(written) if written else None
-                if moment is not None:
-                    yield time_candidate(
-                        page, offset, raw, rule="html.class-published", confidence=0.85,
-                        moment=moment,
-                    )  # fmt: skip
+                yield from _dated(page, offset, raw, moment, "html.class-published", 0.85)
             elif tag == "time" and "datetime" in attrs:
                 if _EDITED_CLASS.search(classes):
                     continue  # the last edit's time, printed beside the publication's
@@ -137,12 +125,9 @@ class HeadMetadataExtractor:
                 if not pubdate and plain_time_seen:
                     continue  # only the first plain <time>: later ones are comments, related
                 plain_time_seen = plain_time_seen or not pubdate
-                moment = parse_any(attrs["datetime"])
-                if moment is not None:
-                    yield time_candidate(
-                        page, offset, raw, rule="html.time-pubdate" if pubdate else "html.time",
-                        confidence=0.9 if pubdate else 0.7, moment=moment,
-                    )  # fmt: skip
+                yield from _dated(page, offset, raw, parse_any(attrs["datetime"]),
+                                  "html.time-pubdate" if pubdate else "html.time",
+                                  0.9 if pubdate else 0.7)  # fmt: skip
             elif key in ("og:url", "twitter:url") and value:
                 yield from _url(page, offset, raw, value, "meta.og-url", 0.85)
             elif key in _TEXT_KEYS and value:
@@ -175,6 +160,13 @@ class HeadMetadataExtractor:
                 continue
             for item in _articles(data, 0):
                 yield from _jsonld_item(page, base + opening.end(), body, item)
+
+
+def _dated(
+    page: Page, offset: int, raw: str, moment: Moment | None, rule: str, confidence: float
+) -> Iterator[Candidate]:
+    if moment is not None:
+        yield time_candidate(page, offset, raw, rule=rule, confidence=confidence, moment=moment)
 
 
 def _is_publish_name(key: str) -> bool:

@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Protocol
 
+from provenance.extract.patterns import keyword_trie
 from provenance.models import Candidate
 
 # Line numbers are counted per block of this many characters, so that indexing a page costs
 # one C-level count per block however many lines it has (a 100 MB file of short lines would
-# otherwise need tens of millions of Python integers).
-_BLOCK = 64 * 1024
+# otherwise need tens of millions of Python integers), and locating an offset counts within
+# one block only: a page's dozens of candidates each cost a count over at most 4 K
+# characters, not over everything before them.
+_BLOCK = 4 * 1024
 
 
 @dataclass(frozen=True)
@@ -109,9 +112,6 @@ def _all_markers(extractors: tuple[Extractor, ...], also: tuple[str, ...]) -> fr
 def _finder(markers: frozenset[str]) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
     """Single characters (tested one by one: a character search runs at memory speed and
     common ones such as "|" would flood a combined search) and a trie for the rest."""
-    # Imported here: scan imports this module.
-    from provenance.extract.scan import keyword_trie
-
     chars = tuple(sorted(m for m in markers if len(m) == 1))
     longer = sorted(m for m in markers if len(m) > 1)
     return chars, keyword_trie(longer) if longer else None

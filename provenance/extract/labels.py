@@ -18,12 +18,12 @@ import re
 from collections.abc import Iterator
 
 from provenance.extract.interface import Page
+from provenance.extract.patterns import LazyPattern, keyword_trie
 from provenance.extract.scan import (
     MD_TEXT,
     MD_URL,
     URL_RE,
     attributes,
-    keyword_trie,
     original_candidates,
     time_candidate,
     trim_url,
@@ -95,6 +95,14 @@ _MD_LINK_TEXT = re.compile(
     re.I,
 )
 _ANCHOR = re.compile(r"<a\b(?P<attrs>[^<>]{0,1000}+)>\s*\Z", re.I)
+# A newsletter's link to its web copy, as the link's own text: [View online](…),
+# <a href="…">View in browser</a>; weaker (0.8) than a link named as the original.
+_LINK_TEXT_WEB = re.compile(rf"(?:{_WEB_COPY})[^<]{{0,40}}</a>", re.I)
+_MD_LINK_TEXT_WEB = re.compile(rf"(?:{_WEB_COPY})[^\]\n]{{0,40}}\]\((?P<md>{MD_URL})\)", re.I)
+_LINK_TEXTS = (
+    (_MD_LINK_TEXT, _LINK_TEXT, "label.original-url", 0.95),
+    (_MD_LINK_TEXT_WEB, _LINK_TEXT_WEB, "label.web-copy", 0.8),
+)
 _DATE_TAIL = rf"{_GAP}\s*(?:<[^<>]{{0,200}}>\s*)?(?P<date>{ANY_DATE_PATTERN})"
 # Publication labels; the colon is optional. English ones are matched as capitalised (a
 # lower-case "published April 13, 2021" is a sentence), unless a colon follows.
@@ -110,8 +118,8 @@ _ZH_PUBLISH = (
 # "Updated"/"更新时间"/"saved date" name a later edit or a save: the look-behinds skip them.
 _NOT_EDIT = r"(?<![A-Za-z])(?<!更新)(?<!修改)(?<!修訂)"
 _DATE_LABELS = (
-    re.compile(rf"{_NOT_EDIT}(?:{_PUBLISH_WORDS}|{_ZH_PUBLISH}){_GAP}[:：]?{_DATE_TAIL}"),
-    re.compile(
+    LazyPattern(rf"{_NOT_EDIT}(?:{_PUBLISH_WORDS}|{_ZH_PUBLISH}){_GAP}[:：]?{_DATE_TAIL}"),
+    LazyPattern(
         rf"{_NOT_EDIT}(?:{_PUBLISH_WORDS}|Pub(?:lish)?[\s_-]*date|Date[\s_-]*published"
         # "Sent:" is when an e-mail (a newsletter, a forwarded article) went out
         rf"|Publication[\s_-]*date|Posted|Sent|发布|發布|發佈|发表|發表){_GAP}[:：]{_DATE_TAIL}",
@@ -121,10 +129,10 @@ _DATE_LABELS = (
 # A bare "Date:"/"日期：" is a weaker label: it must not be a word's last part ("saved date",
 # "信息采集时间") and needs a colon, or a closing tag (<strong>日期</strong> 13.04.2021).
 # "Originally published at <site> on April 13, 2021" (a cross-post's note on its original).
-_ORIGINALLY = re.compile(
+_ORIGINALLY = LazyPattern(
     rf"Originally\s+(?:published|posted)\b[^\n]{{0,300}}?\bon\s+(?P<date>{ANY_DATE_PATTERN})", re.I
 )
-_GENERIC_DATE = re.compile(
+_GENERIC_DATE = LazyPattern(
     rf"(?<![\w] )(?<![\w][_-]){_NOT_EDIT}(?<![\u4e00-\u9fff])(?:Date|日期|时间|時間)"
     rf"{_GAP}(?:[:：]|(?<=>)){_DATE_TAIL}",
     re.I,
@@ -132,12 +140,12 @@ _GENERIC_DATE = re.compile(
 # Where each keyword can start a label: S strong, W weak, C web copy, P plain URL label,
 # T the label as a link's text; D publication label, O "originally published … on",
 # G a bare date label. All are found by one search written as a trie (see
-# scan.keyword_trie), many times faster than a case-insensitive alternation.
+# patterns.keyword_trie), many times faster than a case-insensitive alternation.
 _ROUTES = {
     "原文": "SWT", "原始": "ST", "来源": "SWT", "來源": "SWT", "本文": "S", "文章": "SW",
     "出处": "W", "出處": "W", "转载": "W", "轉載": "W", "转自": "W", "轉自": "W", "原载": "W",
-    "原載": "W", "阅读": "T", "閱讀": "T", "查看": "T", "点击": "T", "點擊": "T", "网页版": "C",
-    "網頁版": "C", "在线": "C", "線上": "C", "发布": "D", "發布": "D", "發佈": "D", "发表": "D",
+    "原載": "W", "阅读": "T", "閱讀": "T", "查看": "T", "点击": "T", "點擊": "T", "网页版": "CT",
+    "網頁版": "CT", "在线": "CT", "線上": "CT", "发布": "D", "發布": "D", "發佈": "D", "发表": "D",
     "發表": "D", "出版": "D", "刊登": "D", "发稿": "D", "發稿": "D", "刊出": "D", "发送": "D",
     "發送": "D", "日期": "G",
     "时间": "G", "時間": "G", "입력": "D", "등록": "D", "발행": "D", "게재": "D", "公開日": "D",
@@ -146,7 +154,7 @@ _ROUTES = {
 _FOLDED_ROUTES = {
     "original": "SWTO", "canonical": "ST", "source": "SWT", "permalink": "ST", "via": "W",
     "from": "W", "quelle": "W", "fuente": "W", "fonte": "W", "источник": "W", "article": "P",
-    "story": "P", "url": "P", "link": "P", "read": "CT", "view": "C", "web": "C", "pub": "D",
+    "story": "P", "url": "P", "link": "P", "read": "CT", "view": "CT", "web": "CT", "pub": "D",
     "first": "D", "posted": "D", "release": "D", "sent": "D", "date": "DG", "veröffentlicht": "D",
     "опубликовано": "D",
 }  # fmt: skip
@@ -207,20 +215,22 @@ def _url_label(
     if "T" not in routes:
         return
     before = chunk[max(0, at - 8) : at].rstrip()
-    if before.endswith("["):
-        match = _MD_LINK_TEXT.match(chunk, at)
-        if match is not None:
-            url = match["md"] or references.get(match["ref"])
-            if url:
+    for markdown, anchor, rule, confidence in _LINK_TEXTS:
+        if before.endswith("["):
+            match = markdown.match(chunk, at)
+            url = (match["md"] or references.get(match.groupdict().get("ref"))) if match else None
+            if match is not None and url:
                 start = chunk.rfind("[", 0, at)
                 raw = chunk[start : match.end()]
-                for found in _url(page, base + start, raw, url, "label.original-url", 0.95):
+                for found in _url(page, base + start, raw, url, rule, confidence):
                     yield found, match.end()
-    elif before.endswith(">"):
-        match = _LINK_TEXT.match(chunk, at)
-        if match is not None:
-            for found in _anchor(page, base, chunk, at, match):
-                yield found, match.end()
+                return
+        elif before.endswith(">"):
+            match = anchor.match(chunk, at)
+            if match is not None:
+                for found in _anchor(page, base, chunk, at, match, rule, confidence):
+                    yield found, match.end()
+                return
 
 
 _DATE_ROUTES = (
@@ -279,14 +289,14 @@ def _matched(
 
 
 def _anchor(
-    page: Page, base: int, chunk: str, at: int, label: re.Match[str]
+    page: Page, base: int, chunk: str, at: int, label: re.Match[str], rule: str, confidence: float
 ) -> Iterator[Candidate]:
     start = chunk.rfind("<a", max(0, at - 1100), at)
     opening = _ANCHOR.match(chunk, start, at) if start >= 0 else None
     href = attributes(opening["attrs"]).get("href") if opening else None
     if opening is not None and href:
         raw = chunk[start : label.end()]
-        yield from _url(page, base + start, raw, href, "label.original-url", 0.95)
+        yield from _url(page, base + start, raw, href, rule, confidence)
 
 
 def _url(

@@ -12,13 +12,14 @@ import re
 from collections.abc import Iterator
 
 from provenance.extract.interface import Page
+from provenance.extract.patterns import LazyPattern
 from provenance.extract.scan import MD_TEXT, md_unescape, strip_tags, text_candidate, time_candidate
 from provenance.models import Candidate
 from provenance.timestamps import ANY_DATE_PATTERN, parse_any
 
 _HEADING = re.compile(r"\A(?:[ \t]*(?:<!--[^\n]*-->)?[ \t]*\n)*[ \t]{0,3}#{1,3}[ \t]+(?P<t>[^\n]+)")
 _LINKED = re.compile(rf"^\[(?P<t>{MD_TEXT})\]\(.*\)$")
-_BRACKETED_DATE = re.compile(
+_BRACKETED_DATE = LazyPattern(
     rf"^[(（【\[]\s*(?P<first>{ANY_DATE_PATTERN})\s*[)）】\]]|[(（【\[]\s*(?P<last>{ANY_DATE_PATTERN})\s*[)）】\]]$"
 )
 

@@ -41,69 +41,101 @@ def _headers(block: str, base: int) -> dict[str, tuple[int, str]]:
     return found
 
 
+def _message(text: str) -> tuple[dict[str, tuple[int, str]], int] | None:
+    """The top headers of a MIME message (a saved page or an e-mail) and where they end."""
+    if _HEADER.match(text) is None:
+        return None
+    end = text.find("\n\n", 0, _HEAD_CHARS)
+    return (_headers(text[:end], 0), end) if end >= 0 else None
+
+
 def _top(text: str) -> tuple[dict[str, tuple[int, str]], str] | None:
     """The top headers and the boundary of a multipart MHTML file, or None."""
-    end = text.find("\n\n", 0, _HEAD_CHARS)
-    if end < 0:
+    message = _message(text)
+    if message is None:
         return None
-    headers = _headers(text[:end], 0)
-    kind = headers.get("content-type", (0, ""))[1]
-    if "multipart/related" not in kind.lower():
-        return None
+    kind = message[0].get("content-type", (0, ""))[1]
     boundary = _BOUNDARY.search(kind)
-    if boundary is None:
+    if "multipart/related" not in kind.lower() or boundary is None:
         return None
-    return headers, boundary["q"] or boundary["b"]
+    return message[0], boundary["q"] or boundary["b"]
 
 
-def _html_part(text: str, boundary: str) -> tuple[dict[str, tuple[int, str]], int, int] | None:
-    """The first text/html part: its headers and where its body starts and ends."""
+def _text_part(text: str, boundary: str) -> tuple[dict[str, tuple[int, str]], int, int] | None:
+    """The first text/html part (else the first text/plain one): headers, body start, end."""
     marker = "--" + boundary
+    plain = None
     start = text.find(marker)
     while start >= 0:
         head_start = text.find("\n", start) + 1
         head_end = text.find("\n\n", head_start, head_start + _HEAD_CHARS)
         if head_start <= 0 or head_end < 0:
-            return None
+            break
         headers = _headers(text[head_start:head_end], head_start)
         body_start = head_end + 2
         end = text.find(marker, body_start)
         end = len(text) if end < 0 else end
-        if "text/html" in headers.get("content-type", (0, ""))[1].lower():
-            return headers, body_start, min(end, body_start + _PART_LIMIT)
-        start = text.find(marker, end) if end < len(text) else -1
-    return None
+        kind = headers.get("content-type", (0, "text/plain"))[1].lower()
+        found = headers, body_start, min(end, body_start + _PART_LIMIT)
+        if "text/html" in kind:
+            return found
+        if plain is None and "text/plain" in kind:
+            plain = found
+        start = end if end < len(text) else -1
+    return plain
 
 
 def html_view(page: Page) -> Page | None:
-    """The MHTML file's HTML part, decoded, at its own line numbers; None for other files."""
+    """A MIME file's text decoded at its own line numbers: an MHTML file's HTML part, or an
+    e-mail's HTML (else plain) part or quoted-printable body; None for other files.
+
+    A saved page's top headers belong to the container (its ``Date`` is the save time) and
+    are left out; an e-mail's are the message's own (its ``Date`` is when it was sent) and
+    are kept.
+    """
     text = page.text
-    if "multipart/related" not in text[:_HEAD_CHARS].lower():
+    message = _message(text)
+    if message is None:
         return None
-    top = _top(text)
-    part = _html_part(text, top[1]) if top else None
-    if part is None:
+    headers, end = message
+    kind = headers.get("content-type", (0, ""))[1]
+    boundary = _BOUNDARY.search(kind)
+    if kind.lower().startswith("multipart/") and boundary is not None:
+        part = _text_part(text, boundary["q"] or boundary["b"])
+        if part is None:
+            return None
+        part_headers, body_start, body_end = part
+    else:
+        part_headers, body_start, body_end = headers, end + 2, min(len(text), end + 2 + _PART_LIMIT)
+    saved_page = "multipart/related" in kind.lower()
+    decoded = _decode_part(text[body_start:body_end], part_headers, keep=saved_page)
+    if decoded is None:
         return None
-    headers, body_start, body_end = part
-    body = text[body_start:body_end]
+    prefix = "" if saved_page else text[:end]
+    # Blank lines stand in for what lies between, so that a rule's line number is the
+    # part's first line plus the line within the decoded part.
+    padding = "\n" * text.count("\n", len(prefix), body_start)
+    return Page.from_text(
+        prefix + padding + decoded, encoding=page.encoding, filename=page.filename
+    )
+
+
+def _decode_part(body: str, headers: dict[str, tuple[int, str]], *, keep: bool) -> str | None:
+    """A part's body undone from quoted-printable or base64; a body in neither is returned
+    as it is when ``keep`` (a saved page's part), else None (an e-mail needs no view)."""
     encoding = headers.get("content-transfer-encoding", (0, ""))[1].lower()
+    if encoding not in ("quoted-printable", "base64"):
+        return body if keep else None
     charset = _CHARSET.search(headers.get("content-type", (0, ""))[1])
     raw = body.encode("utf-8", errors="surrogateescape")
     try:
-        if encoding == "quoted-printable":
-            raw = quopri.decodestring(raw)
-        elif encoding == "base64":
-            raw = base64.b64decode(raw)
+        raw = quopri.decodestring(raw) if encoding == "quoted-printable" else base64.b64decode(raw)
     except (ValueError, binascii.Error):
         return None
     try:
-        decoded = raw.decode(charset["c"] if charset else "utf-8", errors="replace")
+        return raw.decode(charset["c"] if charset else "utf-8", errors="replace")
     except LookupError:
-        decoded = raw.decode("utf-8", errors="replace")
-    # Blank lines stand in for everything before the part, so that a rule's line number is
-    # the part's first line plus the line within the decoded part.
-    padding = "\n" * text.count("\n", 0, body_start)
-    return Page.from_text(padding + decoded, encoding=page.encoding, filename=page.filename)
+        return raw.decode("utf-8", errors="replace")
 
 
 class MhtmlExtractor:
@@ -123,7 +155,7 @@ class MhtmlExtractor:
             yield from original_candidates(
                 page, offset, url, url=url, rule="mhtml.snapshot-location", confidence=0.9
             )
-        part = _html_part(page.text, boundary)
+        part = _text_part(page.text, boundary)
         if part is not None and "content-location" in part[0]:
             offset, url = part[0]["content-location"]
             yield from original_candidates(

@@ -13,14 +13,8 @@ from collections.abc import Iterator
 from itertools import islice
 
 from provenance.extract.interface import Page
-from provenance.extract.scan import (
-    URL_RE,
-    attributes,
-    hit_lines,
-    trim_url,
-    url_candidate,
-    windows,
-)
+from provenance.extract.patterns import hit_lines
+from provenance.extract.scan import URL_RE, attributes, trim_url, url_candidate, windows
 from provenance.models import Candidate
 from provenance.urls import is_mirror_or_navigation
 

@@ -36,6 +36,9 @@ from provenance.timestamps import Moment, parse_english, parse_js_date, parse_rf
 from provenance.urls import is_mirror_or_navigation
 
 _MOTW = re.compile(r"<!--\s*saved from url=\(\d{1,5}\)(?P<url>[^\s<>]{1,2048}?)\s*-->", re.I)
+# The mark of the web may name a security zone instead of an address: about:internet, or
+# http://internet.e-mail for a page saved from an e-mail. Neither is where the page was.
+_MOTW_ZONES = frozenset({"about:internet", "http://internet.e-mail", "http://internet.e-mail/"})
 _HTTRACK = re.compile(
     r"<!--\s*Mirrored from (?P<url>[^\s<>]{1,2048}) by HTTrack Website Copier/[^,\n]{0,80},"
     r"\s*(?P<date>[^<>\n]{10,60}?)\s*-->"
@@ -75,6 +78,8 @@ class SavedBannerExtractor:
         """Propose originals and capture times from saver banners."""
         for base, chunk in windows(page):
             for match in _MOTW.finditer(chunk):
+                if match["url"].lower() in _MOTW_ZONES:
+                    continue
                 yield from _original(page, base + match.start(), match, match["url"], "saved.motw")
             for match in _HTTRACK.finditer(chunk):
                 # HTTrack drops the scheme, so the address is weaker evidence (0.8) than the

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 from provenance.extract.interface import Page
 from provenance.models import Candidate, ClaimField
@@ -40,51 +39,6 @@ MD_TEXT = r"(?:\\.|[^\[\]\n\\]|\[[^\[\]\n]{0,200}\]){1,500}"
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>])")
 
 
-def keyword_trie(words: Iterable[str], *, flags: int = 0) -> re.Pattern[str]:
-    """A search for any of the literal ``words``, written as a trie (``pub(?:lished|date)``).
-
-    Python's regular expressions try an alternation's branches one by one at every
-    position; factored into a trie, each position costs one step per character that
-    matches, so a page is scanned for a hundred keywords about as fast as for one.
-    """
-    trie: dict[str, dict[str, Any]] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return re.compile(_trie_pattern(trie), flags)
-
-
-def _trie_pattern(node: dict[str, dict[str, Any]]) -> str:
-    branches = [
-        re.escape(char) + _trie_pattern(child) for char, child in sorted(node.items()) if char
-    ]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in node else body
-
-
-def hit_lines(
-    finder: re.Pattern[str], text: str, start: int = 0, end: int | None = None
-) -> Iterator[tuple[int, int]]:
-    """(start, end) of each line of ``text[start:end]`` that holds a hit of ``finder``, once.
-
-    A line-anchored pattern (``^…`` with re.M) costs an attempt at every position of the
-    text; tried only at the start of the lines that hold its keyword, it costs little.
-    """
-    stop = len(text) if end is None else end
-    search = finder.search
-    hit = search(text, start, stop)
-    while hit is not None:
-        begin = text.rfind("\n", 0, hit.start()) + 1
-        close = text.find("\n", hit.end())
-        close = len(text) if close < 0 else close
-        yield begin, close
-        hit = search(text, close, stop)
-
-
 def md_unescape(text: str) -> str:
     """Remove markdown backslash escapes (\\[ → [)."""
     return _MD_ESCAPE.sub(r"\1", text)
@@ -96,8 +50,12 @@ _PAIRS = {")": "(", "）": "（", "]": "[", "」": "「", "』": "『", "》": "
 
 
 # A run of sentence text: 20 Chinese characters/punctuation, or 120 characters of Latin prose.
+# Each run is tried only where it starts (the look-behinds): the leftmost match never
+# starts inside a run of its own characters, and trying every position of a long run of
+# letters made the search quadratic in the run's length.
 _PROSE = re.compile(
-    r"[\u4e00-\u9fff，。、；：？！“”‘’（）《》]{20,}|[A-Za-z][A-Za-z ,.;:'\"()-]{119,}"
+    r"(?<![\u4e00-\u9fff，。、；：？！“”‘’（）《》])[\u4e00-\u9fff，。、；：？！“”‘’（）《》]{20,}"
+    r"|(?<![A-Za-z])[A-Za-z][A-Za-z ,.;:'\"()-]{119,}"
 )
 _NOT_BODY_TAGS = re.compile(r"<(?:h[1-6]|title|a|figcaption|small)\b", re.IGNORECASE)
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from provenance.extract import extract_file, extract_page
 from provenance.extract.interface import Page, markers_found, wanted
 from provenance.extract.mhtml import html_view
+from provenance.extract.patterns import LazyPattern, hit_lines, keyword_trie
 from provenance.extract.registry import EXTRACTORS
-from provenance.extract.scan import hit_lines, keyword_trie
 from provenance.models import Candidate
 from provenance.timestamps import parse_any
 from provenance.urls import unwrap_wayback
@@ -182,3 +182,12 @@ def test_reference_style_label_reads_its_definition() -> None:
         b"# t\n\n[\xe5\x8e\x9f\xe6\x96\x87\xe9\x93\xbe\xe6\x8e\xa5][a]\n\n[A]: https://e.example/n/1\n"
     )
     assert result.original_url is not None and result.original_url.value == "https://e.example/n/1"
+
+
+def test_lazy_pattern_behaves_as_the_compiled_one() -> None:
+    lazy, compiled = LazyPattern(r"(?P<d>\d+)-x", re.I), re.compile(r"(?P<d>\d+)-x", re.I)
+    text = "a 12-X b 3-x"
+    found = lazy.search(text, 1)
+    assert found is not None and found["d"] == "12"
+    assert [m.span() for m in lazy.finditer(text)] == [m.span() for m in compiled.finditer(text)]
+    assert lazy.match(text, 2, 6) is not None and lazy.fullmatch("3-x") is not None
