@@ -6,10 +6,11 @@ is spread is chosen from the bytes to read (measured on a two-vCPU VM):
 * large files (``LARGE`` bytes or more on average): threads, one file each at a time.
   hashlib and ``readv`` release the GIL, so each thread hashes on its own core with no
   pickling and no process start;
-* many small pages: the per-file work (open, fstat, read, close) holds the GIL, so threads
-  would take turns; they go to worker processes in chunks, unless another process is
-  already loading the manifest on the other core (:mod:`provenance.preload`), when they are
-  read here, in order.
+* many smaller files: the per-file work (open, fstat, read, close) holds the GIL, so threads
+  would take turns; they go to worker processes in chunks, unless they are small pages
+  (``SMALL`` on average) and another process is already loading the manifest on the other
+  core (:mod:`provenance.preload`): a page costs about what its record does to load, so
+  they are read here, in order, while the child loads.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from provenance.parallel import PARALLEL_BYTES, OnProgress, parallel_map
 #: A digest, or a size for --fast (None when unreadable), and why it is None.
 Observed = tuple[bytes | int | None, str]
 LARGE = 4 << 20
+SMALL = 64 << 10  # an average page below this is hashed here while the manifest loads
 _local = threading.local()
 
 
@@ -81,7 +83,10 @@ def observe(
     large = weight is not None and weight >= max(PARALLEL_BYTES, LARGE * len(entries))
     if jobs > 1 and large and len(entries) > 1:
         return _threads(root, entries, jobs, on_progress)
-    if alongside:
+    small = weight is None or weight < SMALL * len(entries)
+    if alongside and small:
+        # Hashing a small page costs about what loading its record does: the loader
+        # child has the other core, and a pool would only take turns with it.
         return _here(partial(hash_one, root), entries, on_progress)
     return parallel_map(
         partial(hash_one, root), entries, jobs=jobs, weight=weight, on_progress=on_progress

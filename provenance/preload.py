@@ -77,7 +77,8 @@ class Loader:
     def result(self) -> list[Listing] | None:
         """The loaded listings, or None when the child failed (load them here then)."""
         chunks = []
-        with open(self._fd, "rb", closefd=True) as pipe:
+        fd, self._fd = self._fd, -1  # closed by the file object, whatever happens
+        with open(fd, "rb", closefd=True) as pipe:
             while chunk := pipe.read(1 << 20):
                 chunks.append(chunk)
         status = self._reap()
@@ -94,12 +95,11 @@ class Loader:
 
     def close(self) -> None:
         """Stop the child if it is still running (an error here cut verify short)."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
         if self._pid is None:
             return
-        try:
-            os.close(self._fd)
-        except OSError:
-            pass
         os.kill(self._pid, signal.SIGKILL)
         self._reap()
 

@@ -187,3 +187,21 @@ def test_a_fifo_among_the_manifests_is_refused_without_blocking(
     result = run_cli("verify", "-j2", fifo, _manifest(seeds_copy))
     assert result.code == 2 and "not a regular file" in result.err
     assert alongside == [0]
+
+
+def test_the_loader_child_is_reaped_when_verify_fails_meanwhile(
+    seeds_copy: Path, monkeypatch: pytest.MonkeyPatch, alongside: list[int]
+) -> None:
+    import os
+
+    from provenance import verify
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the disk caught fire")
+
+    monkeypatch.setattr(verify, "observe", broken)
+    with pytest.raises(RuntimeError, match="caught fire"):
+        verify.run([str(_manifest(seeds_copy))], verify.VerifyOptions(jobs=2))
+    assert alongside == [1]
+    with pytest.raises(ChildProcessError):  # no child left, not even a zombie
+        os.waitpid(-1, os.WNOHANG)
