@@ -48,16 +48,18 @@ def digest_file(path: str, *, keep: bool = True, root: str | None = None) -> Dig
         os.close(fd)
 
 
-def sha256_file(root: str, path: str, buffer: bytearray) -> bytes:
+def sha256_file(
+    root: str, path: str, buffer: bytearray, *, below: beneath.Below | None = None
+) -> bytes:
     """The raw SHA-256 of ``path`` below ``root``, for verify: one open, fstat, read and
     close per page (no folder on the way followed, :mod:`provenance.beneath`).
 
     A file that fits in ``buffer`` is read with one call (into the buffer, no new bytes
     object); a larger one streams through it, and the digest of each full buffer runs
     with the GIL released, so threads hash large files on every core. Refuses what
-    :func:`digest_file` refuses.
+    :func:`digest_file` refuses. ``below`` (of ``root``) opens a nested path in one call.
     """
-    fd, info = beneath.open_regular(root, path)
+    fd, info = beneath.open_regular(root, path) if below is None else below.open_regular(path)
     try:
         view = memoryview(buffer)
         # size + 1 shows EOF at once for a file that fits: a short read of a regular file
