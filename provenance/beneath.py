@@ -21,8 +21,20 @@ leads out of the root, including a folder renamed out of it while the path is re
 errors read as above. Without ``openat2`` (kernels before 5.6, a seccomp filter that
 answers ``ENOSYS`` or ``EPERM``, another machine) it opens one component at a time.
 
-A descriptor of a folder below the root is never held from one file to the next: one
-held while its folder is renamed out of the root would open the next files outside it.
+What a :class:`Below` holds, and what that means in a race:
+
+* the root's descriptor, for the run. Every file (top-level ones with ``openat``) is
+  resolved from the folder the root named when the run began; were the root renamed or
+  swapped meanwhile, the run goes on reading that folder, which is the root the user
+  named, as a file renamed after it is opened is still read.
+* never a descriptor of a folder below the root from one file to the next. One held
+  while its folder is renamed out of the root (a rename in the same file system, by
+  whoever may write there) would open the folder's next files at its new place, outside
+  the root: the same bytes as in place, but an open outside the root, which the hostile
+  races (``-midway`` rows) count. A file renamed out after it is opened is different: it
+  is already being read, and what is read is what was inside the root when it was
+  opened. ``openat2`` re-checks every component at each open, so the window is the
+  kernel's own resolution, and a rename during it fails with ``EXDEV``/``EAGAIN``.
 """
 
 from __future__ import annotations
@@ -258,14 +270,22 @@ class Below:
     def open_regular(self, rel: str) -> tuple[int, os.stat_result]:
         """:func:`open_regular` of ``rel`` below the root, the same refusals and errors."""
         fd = self._fd
-        at2 = kernel_openat2() if fd is not None and "/" in rel and _plain(rel) else None
-        if at2 is None or fd is None:
+        if fd is None or not _plain(rel):
+            return open_regular(self.root, rel)
+        if "/" not in rel:  # one openat, as cheap as by path, from the same root as the rest
+            try:
+                found = os.open(rel, FILE_FLAGS, dir_fd=fd)
+            except OSError as e:
+                raise _refused(rel, e, folder=False) from e
+            return found, _regular(found, rel)
+        at2 = kernel_openat2()
+        if at2 is None:
             return open_regular(self.root, rel)
         try:
             found = at2(fd, rel, FILE_FLAGS)
         except OSError:
-            # a refusal (ELOOP, EXDEV, EAGAIN, ENOTDIR) or an error: by parts, which says
-            # which folder was refused and raises what the system says
+            # a refusal (ELOOP, EXDEV, EAGAIN, ENOTDIR) or an error: again by parts, which
+            # says which folder was refused and raises what the system says
             return open_regular(self.root, rel)
         return found, _regular(found, rel)
 
@@ -273,7 +293,7 @@ class Below:
 def _plain(rel: str) -> bool:
     # RESOLVE_BENEATH would allow "a/../b"; such paths go by parts, which refuse them.
     # Most paths hold no "/." at all, so the full check runs rarely.
-    if "/." in rel or rel.startswith((".", "/")) or rel.endswith("/") or "//" in rel:
+    if not rel or "/." in rel or rel.startswith((".", "/")) or rel.endswith("/") or "//" in rel:
         try:
             _split(rel)
         except NotRegularFileError:

@@ -35,13 +35,25 @@ class Digest:
         return self.head if not self.tail else self.head + b"\n" + self.tail
 
 
-def digest_file(path: str, *, keep: bool = True, root: str | None = None) -> Digest:
+def digest_file(
+    path: str,
+    *,
+    keep: bool = True,
+    root: str | None = None,
+    below: beneath.Below | None = None,
+) -> Digest:
     """Stream ``path`` once; refuse symlinks and special files without blocking on them.
 
     With ``root``, ``path`` is relative to it and no folder on the way is followed
-    (:mod:`provenance.beneath`); without, only the last component is checked.
+    (:mod:`provenance.beneath`; ``below``, of ``root``, opens a nested path in one call);
+    without, only the last component is checked.
     """
-    fd, info = beneath.open_path(path) if root is None else beneath.open_regular(root, path)
+    if root is None:
+        fd, info = beneath.open_path(path)
+    elif below is None:
+        fd, info = beneath.open_regular(root, path)
+    else:
+        fd, info = below.open_regular(path)
     try:
         return _stream(fd, info.st_size, keep=keep)
     finally:
