@@ -35,29 +35,43 @@ class Digest:
         return self.head if not self.tail else self.head + b"\n" + self.tail
 
 
-def digest_file(path: str, *, keep: bool = True, root: str | None = None) -> Digest:
+def digest_file(
+    path: str,
+    *,
+    keep: bool = True,
+    root: str | None = None,
+    below: beneath.Below | None = None,
+) -> Digest:
     """Stream ``path`` once; refuse symlinks and special files without blocking on them.
 
     With ``root``, ``path`` is relative to it and no folder on the way is followed
-    (:mod:`provenance.beneath`); without, only the last component is checked.
+    (:mod:`provenance.beneath`; ``below``, of ``root``, opens a nested path in one call);
+    without, only the last component is checked.
     """
-    fd, info = beneath.open_path(path) if root is None else beneath.open_regular(root, path)
+    if root is None:
+        fd, info = beneath.open_path(path)
+    elif below is None:
+        fd, info = beneath.open_regular(root, path)
+    else:
+        fd, info = below.open_regular(path)
     try:
         return _stream(fd, info.st_size, keep=keep)
     finally:
         os.close(fd)
 
 
-def sha256_file(root: str, path: str, buffer: bytearray) -> bytes:
+def sha256_file(
+    root: str, path: str, buffer: bytearray, *, below: beneath.Below | None = None
+) -> bytes:
     """The raw SHA-256 of ``path`` below ``root``, for verify: one open, fstat, read and
     close per page (no folder on the way followed, :mod:`provenance.beneath`).
 
     A file that fits in ``buffer`` is read with one call (into the buffer, no new bytes
     object); a larger one streams through it, and the digest of each full buffer runs
     with the GIL released, so threads hash large files on every core. Refuses what
-    :func:`digest_file` refuses.
+    :func:`digest_file` refuses. ``below`` (of ``root``) opens a nested path in one call.
     """
-    fd, info = beneath.open_regular(root, path)
+    fd, info = beneath.open_regular(root, path) if below is None else below.open_regular(path)
     try:
         view = memoryview(buffer)
         # size + 1 shows EOF at once for a file that fits: a short read of a regular file

@@ -39,12 +39,12 @@ def _buffer() -> bytearray:
     return found
 
 
-def hash_one(root: str, entry: Entry) -> Observed:
-    """The raw SHA-256 of one entry, or why there is none."""
+def hash_one(root: str, entry: Entry, below: beneath.Below | None = None) -> Observed:
+    """The raw SHA-256 of one entry, or why there is none (``below``: of ``root``)."""
     if entry.kind != "file":
         return None, entry.reason or f"{entry.kind} is not a regular file"
     try:
-        return sha256_file(root, entry.path, _buffer()), ""
+        return sha256_file(root, entry.path, _buffer(), below=below), ""
     except OSError as e:
         return None, f"cannot read: {e.strerror or e}"
 
@@ -80,17 +80,17 @@ def observe(
     if fast:
         # One lstat a file: a pool costs more to start than it would save.
         return _here(partial(size_one, root), entries, on_progress)
-    large = weight is not None and weight >= max(PARALLEL_BYTES, LARGE * len(entries))
-    if jobs > 1 and large and len(entries) > 1:
-        return _threads(root, entries, jobs, on_progress)
-    small = weight is None or weight < SMALL * len(entries)
-    if alongside and small:
-        # Hashing a small page costs about what loading its record does: the loader
-        # child has the other core, and a pool would only take turns with it.
-        return _here(partial(hash_one, root), entries, on_progress)
-    return parallel_map(
-        partial(hash_one, root), entries, jobs=jobs, weight=weight, on_progress=on_progress
-    )
+    with beneath.Below(root) as below:  # worker processes get their own (Below.__reduce__)
+        read = partial(hash_one, root, below=below)
+        large = weight is not None and weight >= max(PARALLEL_BYTES, LARGE * len(entries))
+        if jobs > 1 and large and len(entries) > 1:
+            return _threads(read, entries, jobs, on_progress)
+        small = weight is None or weight < SMALL * len(entries)
+        if alongside and small:
+            # Hashing a small page costs about what loading its record does: the loader
+            # child has the other core, and a pool would only take turns with it.
+            return _here(read, entries, on_progress)
+        return parallel_map(read, entries, jobs=jobs, weight=weight, on_progress=on_progress)
 
 
 def _here(
@@ -108,14 +108,14 @@ def _here(
 
 
 def _threads(
-    root: str, entries: Sequence[Entry], jobs: int, on_progress: OnProgress | None
+    read: partial[Observed], entries: Sequence[Entry], jobs: int, on_progress: OnProgress | None
 ) -> list[Observed]:
     from concurrent.futures import ThreadPoolExecutor
 
     total = len(entries)
     out: list[Observed] = []
     with ThreadPoolExecutor(max_workers=min(jobs, total)) as pool:
-        for seen in pool.map(partial(hash_one, root), entries):
+        for seen in pool.map(read, entries):
             out.append(seen)
             if on_progress is not None:
                 on_progress(len(out), total)

@@ -9,7 +9,7 @@ from typing import NamedTuple, TypeVar
 
 import orjson
 
-from provenance import names, schemas
+from provenance import beneath, names, schemas
 from provenance.extract import Extraction, extract_file
 from provenance.folder import Entry
 from provenance.hashing import Digest, digest_file
@@ -37,13 +37,18 @@ def special_record(entry: Entry, reason: str) -> FileRecord:
     )
 
 
-def read_record(root: str, entry: Entry, *, declared: str | None = None) -> FileRecord:
-    """Hash and extract one entry; never raises for a bad file, records a problem instead."""
+def read_record(
+    root: str, entry: Entry, *, declared: str | None = None, below: beneath.Below | None = None
+) -> FileRecord:
+    """Hash and extract one entry; never raises for a bad file, records a problem instead.
+
+    ``below`` (of ``root``) opens a nested path in one call.
+    """
     if entry.kind != "file":
         reason = entry.reason or f"{entry.kind} is not a regular file; not read"
         return special_record(entry, reason)
     try:
-        digest = digest_file(entry.path, root=root)
+        digest = digest_file(entry.path, root=root, below=below)
     except OSError as e:
         return special_record(entry, f"cannot read: {e.strerror or e}")
     extraction = extract_file(digest.sample, filename=os.path.basename(entry.path))
@@ -110,12 +115,12 @@ def read_records(
     on_progress: OnProgress | None = None,
 ) -> list[FileRecord]:
     """Read every entry (in parallel when worth it) and add folder-wide problems."""
-    func = partial(read_record, root, declared=declared)
-    return with_folder_problems(
-        parallel_map(
+    with beneath.Below(root) as below:  # worker processes get their own (Below.__reduce__)
+        func = partial(read_record, root, declared=declared, below=below)
+        read = parallel_map(
             func, entries, jobs=jobs, weight=_weight(root, entries), on_progress=on_progress
         )
-    )
+    return with_folder_problems(read)
 
 
 def _weight(root: str, entries: Sequence[Entry]) -> int | None:
@@ -142,9 +147,11 @@ class Encoded(NamedTuple):
     invalid: str | None  # the first schema violation, if any
 
 
-def encode_record(root: str, entry: Entry, *, declared: str | None) -> Encoded:
+def encode_record(
+    root: str, entry: Entry, *, declared: str | None, below: beneath.Below | None = None
+) -> Encoded:
     """Read, extract and schema-check one entry in a worker; only bytes travel back."""
-    record = read_record(root, entry, declared=declared)
+    record = read_record(root, entry, declared=declared, below=below)
     doc = orjson.loads(record.model_dump_json())
     invalid = schemas.validator(RECORD_SCHEMA)(doc)
     return Encoded(
@@ -174,10 +181,11 @@ def encode_records(
     Pickling 20,000 pydantic records back from the workers costs more than reading the
     files; their JSON costs almost nothing, and the records need no other form to be written.
     """
-    func = partial(encode_record, root, declared=declared)
-    done = parallel_map(
-        func, entries, jobs=jobs, weight=_weight(root, entries), on_progress=on_progress
-    )
+    with beneath.Below(root) as below:
+        func = partial(encode_record, root, declared=declared, below=below)
+        done = parallel_map(
+            func, entries, jobs=jobs, weight=_weight(root, entries), on_progress=on_progress
+        )
     claims = {
         e.path: NameClaim.model_construct(
             sequence=e.claim[0], sequence_text=e.claim[1], hash=e.claim[2], extension=e.claim[3]

@@ -37,6 +37,9 @@ class Setup:
     # A change made after the walk has listed the folder and before any file is read:
     # the race an attacker wins by swapping an entry while the tool runs.
     during: Callable[[], None] | None = None
+    # A change made right after the first file in a folder below the root is opened: the
+    # next file of that folder must still be opened below the root (nothing held over).
+    midway: Callable[[], None] | None = None
 
 
 Builder = Callable[[Path], Setup]

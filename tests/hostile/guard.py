@@ -10,7 +10,8 @@ The ``open`` audit event does not carry ``dir_fd``, so an ``os.open(name, flags,
 dir_fd=fd)`` would look like a path relative to the working folder. While watching,
 ``os.open`` is wrapped to judge such opens itself, against the folder the kernel says
 ``fd`` is (``/proc/self/fd``), and the hook leaves that one event alone. A listing of a
-descriptor (``os.scandir(fd)``) is judged the same way.
+descriptor (``os.scandir(fd)``) is judged the same way, and so is an ``openat2`` call
+(:mod:`provenance.beneath`, through ctypes: no audit event), by the file it opened.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+from provenance import beneath
 
 REPO = Path(__file__).resolve().parents[2]
 _EVENTS = ("open", "os.scandir", "os.listdir")
@@ -118,6 +121,22 @@ def _judging_dir_fd(real_open: Callable[..., int]) -> Callable[..., int]:
     return open_
 
 
+def _judging_openat2(real: beneath.Openat2) -> beneath.Openat2:
+    """openat2 (which no audit event reports) judged by the file it opened."""
+
+    def openat2(dirfd: int, path: str, flags: int) -> int:
+        fd = real(dirfd, path, flags)
+        if _State.allowed is not None and not _State.busy:
+            _State.busy = True
+            try:
+                _judge("openat2", f"{path} (dir_fd {_fd_path(dirfd)})", _fd_path(fd))
+            finally:
+                _State.busy = False
+        return fd
+
+    return openat2
+
+
 def install() -> None:
     """Install the hook once in this process."""
     if not getattr(sys, "_provenance_hostile_hook", False):
@@ -137,10 +156,14 @@ def watching(*roots: str | Path, deny: tuple[str | Path, ...] = ()) -> Iterator[
     _State.denied = tuple(os.path.realpath(d) for d in deny)
     _State.violations = found
     os.open = _judging_dir_fd(real_open)
+    real_openat2 = beneath.kernel_openat2()
+    if real_openat2 is not None:
+        beneath._openat2 = _judging_openat2(real_openat2)
     try:
         yield found
     finally:
         os.open = real_open
+        beneath._openat2 = real_openat2
         _State.allowed, _State.denied, _State.violations = previous
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from provenance import beneath
 from provenance import folder as folders
 from provenance.cli import main
 
@@ -159,11 +160,41 @@ def racing(change: Callable[[], None] | None) -> Iterator[None]:
             raise AssertionError("the race never ran: the folder was not walked")
 
 
+@contextlib.contextmanager
+def midway(change: Callable[[], None] | None) -> Iterator[None]:
+    """Make ``change`` once, right after the first file below a folder is opened."""
+    if change is None:
+        yield
+        return
+    real = beneath._regular
+    done: list[bool] = []
+
+    def opened_then_change(fd: int, shown: str) -> os.stat_result:
+        info = real(fd, shown)
+        if not done and "/" in shown:
+            done.append(True)
+            with paused():
+                change()
+        return info
+
+    beneath._regular = opened_then_change
+    try:
+        yield
+    finally:
+        beneath._regular = real
+        if not done:
+            raise AssertionError("the race never ran: no file below a folder was opened")
+
+
 def _execute(case: Case, case_dir: Path, setup: Setup) -> Outcome:
     outcome = Outcome(case.name)
     output = case_dir / "manifests" / "out.json"
     # the case's outside/ holds the targets of its hostile symlinks: never to be opened
-    with watching(case_dir, deny=(case_dir / "outside",)) as opens, racing(setup.during):
+    with (
+        watching(case_dir, deny=(case_dir / "outside",)) as opens,
+        racing(setup.during),
+        midway(setup.midway),
+    ):
         try:
             with deadline(TIMEOUT):
                 code, out, err, crash = invoke(_argv(case, setup, output))

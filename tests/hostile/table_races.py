@@ -1,9 +1,12 @@
 """Races: an entry swapped after the walk listed it and before it is read.
 
 The swap (``Setup.during``) runs once, right after the walk returns, so the tool reads a
-folder that is no longer the one it listed. The outside target holds the *same bytes* as
-the file it replaces: a read that followed the swap would verify clean, so a clean exit
-here is a silent pass and an open through the swap is an open outside the root.
+folder that is no longer the one it listed; the ``-midway`` rows swap (``Setup.midway``)
+right after the first file of the folder was opened, so a descriptor of the folder held
+over to its next file would read that file outside the root. The outside target holds
+the *same bytes* as the file it replaces: a read that followed the swap would verify
+clean, so a clean exit here is a silent pass and an open through the swap is an open
+outside the root.
 """
 
 from __future__ import annotations
@@ -57,6 +60,10 @@ def _deep_dir_to_link_outside(root: Path, outside: Path) -> None:
     (root / "a" / "b").symlink_to(moved)
 
 
+def _dir_renamed_out(root: Path, outside: Path) -> None:
+    (root / "sub").rename(outside / "sub")  # the same names and bytes, now outside
+
+
 def _file_removed(root: Path, outside: Path) -> None:
     sorted(p for p in root.iterdir() if p.is_file())[0].unlink()
 
@@ -66,11 +73,13 @@ NAMES = {
     "flat": _P,
     "sub": [f"sub/{_P[0]}", f"sub/{_P[1]}", _P[2]],
     "deep": [f"a/b/c/{_P[0]}", _P[1]],
+    "deep2": [f"a/b/{_P[0]}", f"a/b/{_P[1]}", _P[2]],
 }
 
 
-def _race(layout: str, swap: Swap, *, manifest: bool) -> Builder:
-    """``layout``'s folder (and its manifest), then ``swap`` between the walk and the reads."""
+def _race(layout: str, swap: Swap, *, manifest: bool, midway: bool = False) -> Builder:
+    """``layout``'s folder (and its manifest), then ``swap`` between the walk and the reads
+    (``midway``: right after the first file below a folder is opened)."""
 
     def build(case: Path) -> Setup:
         setup = b.named(NAMES[layout])(case)
@@ -78,7 +87,10 @@ def _race(layout: str, swap: Swap, *, manifest: bool) -> Builder:
             setup.manifest = b.make_manifest(case, setup.root)
         outside = case / "outside"
         outside.mkdir(exist_ok=True)
-        setup.during = lambda: swap(setup.root, outside)
+        if midway:
+            setup.midway = lambda: swap(setup.root, outside)
+        else:
+            setup.during = lambda: swap(setup.root, outside)
         return setup
 
     return build
@@ -95,9 +107,18 @@ def race_cases() -> list[Case]:
         ("deep-dir-to-link-outside", "deep", _deep_dir_to_link_outside, ("unreadable",)),
         ("file-removed", "flat", _file_removed, ("unreadable",)),
     ]
+    # After the first file of the folder was opened: the second must not be read outside.
+    midway: list[tuple[str, str, Swap, tuple[str, ...]]] = [
+        ("dir-to-link-outside-midway", "sub", _dir_to_link_outside, ("unreadable",)),
+        ("dir-renamed-out-midway", "sub", _dir_renamed_out, ("unreadable",)),
+        ("deep-dir-to-link-outside-midway", "deep2", _deep_dir_to_link_outside, ("unreadable",)),
+    ]
     cases = []
-    for name, layout, swap, codes in swaps:
-        listed, bare = _race(layout, swap, manifest=True), _race(layout, swap, manifest=False)
+    for (name, layout, swap, codes), mid in [(s, False) for s in swaps] + [
+        (s, True) for s in midway
+    ]:
+        listed = _race(layout, swap, manifest=True, midway=mid)
+        bare = _race(layout, swap, manifest=False, midway=mid)
         cases += [
             case_row(f"race-{name}-verify", "verify", listed, 1, *codes),
             case_row(f"race-{name}-audit", "audit", bare, 1, *codes),
