@@ -73,10 +73,26 @@ def from_zh(year: str, month: str, day: str | None = None) -> Moment | None:
     return Moment(y, m, d)
 
 
+# A zone written after a time of day: an offset, UTC/GMT with or without an offset
+# ("GMT+08:00", "(UTC+8)"), the Chinese-language names of the +08:00 zones ("（北京时间）",
+# "台北時間", "香港時間") and the US abbreviations whose offset they name. "ET"/"PT" name
+# a region whose offset depends on daylight saving, and "CST" is both China's and US
+# Central time: none of those is read as a zone, so such a time keeps day precision.
+ZONE_PATTERN = (
+    r"Z|[+-]\d{2}:?\d{2}(?!\d)"
+    r"|[(（]?(?:UTC|GMT)(?:[+-]\d{1,2}(?::?\d{2})?(?!\d))?[)）]?"
+    r"|[(（]?(?:北京|台北|臺北|香港)(?:时间|時間)[)）]?"
+    r"|[(（]?[EP][SD]T[)）]?(?![A-Za-z])"
+)
+_NAMED_ZONE = re.compile(
+    r"[(（]?(?:(?P<utc>UTC|GMT)(?P<sign>[+-])?(?P<h>\d{1,2})?(?::?(?P<m>\d{2}))?"
+    r"|(?P<cn>北京|台北|臺北|香港)(?:时间|時間)|(?P<us>[EP][SD]T))[)）]?"
+)
+_CHINA_OFFSET = 8 * 60
 ISO_PATTERN = (
     r"(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})"
     r"(?:(?:T|\s{1,3})(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
-    r"\s?(?P<z>Z|UTC|GMT|[+-]\d{2}:?\d{2}(?!\d))?)?"
+    rf"\s?(?P<z>{ZONE_PATTERN})?)?"
 )
 _ISO_RE = re.compile(ISO_PATTERN)
 _ISO_COARSE_RE = re.compile(r"(?P<y>\d{4})(?:-(?P<mo>\d{2}))?")
@@ -106,12 +122,7 @@ def _iso_from_match(match: re.Match[str]) -> Moment:
     zone = match["z"]
     if match["H"] is None or zone is None:
         return day
-    if zone in ("Z", "UTC", "GMT"):
-        offset, zulu = 0, True
-    else:
-        sign = -1 if zone[0] == "-" else 1
-        digits = zone[1:].replace(":", "")
-        offset, zulu = sign * (int(digits[:2]) * 60 + int(digits[2:])), False
+    offset, zulu = zone_offset(zone)
     fraction = match["f"]
     return Moment(
         day.year, day.month, day.day, int(match["H"]), int(match["M"]),
@@ -119,6 +130,26 @@ def _iso_from_match(match: re.Match[str]) -> Moment:
         int(fraction[:3].ljust(3, "0")) if fraction and match["S"] else None,
         offset, zulu,
     )  # fmt: skip
+
+
+def zone_offset(zone: str) -> tuple[int, bool]:
+    """Minutes east of UTC, and whether the zone was written as UTC itself, for a zone
+    matched by :data:`ZONE_PATTERN`."""
+    named = _NAMED_ZONE.fullmatch(zone)
+    if named is None:
+        if zone == "Z":
+            return 0, True
+        sign = -1 if zone[0] == "-" else 1
+        digits = zone[1:].replace(":", "")
+        return sign * (int(digits[:2]) * 60 + int(digits[2:])), False
+    if named["cn"]:
+        return _CHINA_OFFSET, False
+    if named["us"]:
+        return _ZONES[named["us"]], False
+    if named["h"] is None:
+        return 0, True
+    minutes = int(named["h"]) * 60 + int(named["m"] or 0)
+    return (-minutes if named["sign"] == "-" else minutes), False
 
 
 RFC2822_PATTERN = (

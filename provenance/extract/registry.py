@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from provenance.extract.byline import BylineExtractor
 from provenance.extract.datelines import DatelineExtractor
+from provenance.extract.elements import DateElementExtractor
 from provenance.extract.feed import FeedExtractor
 from provenance.extract.frontmatter import FrontMatterExtractor
 from provenance.extract.head import HeadMetadataExtractor
@@ -27,6 +28,7 @@ EXTRACTORS: tuple[Extractor, ...] = (
     FrontMatterExtractor(),
     FeedItemExtractor(),
     BylineExtractor(),
+    DateElementExtractor(),
     SavedBannerExtractor(),
     MhtmlExtractor(),
 )

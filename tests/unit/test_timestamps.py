@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from provenance.timestamps import (
+    ANY_DATE_PATTERN,
     Moment,
     check,
     days_apart,
@@ -59,6 +61,43 @@ def test_forms(text: str, value: str, precision: str) -> None:
     moment = parse_any(text)
     assert moment is not None
     assert (moment.value, moment.precision) == (value, precision)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2021-04-13 08:30 (UTC)", "2021-04-13T08:30Z"),
+        ("2021-04-13 08:30 UTC", "2021-04-13T08:30Z"),
+        ("2021-04-13 08:30 GMT", "2021-04-13T08:30Z"),
+        ("2021-04-13 08:30 (GMT+8)", "2021-04-13T08:30+08:00"),
+        ("2021-04-13 08:30 GMT+08:00", "2021-04-13T08:30+08:00"),
+        ("2021-04-13 08:30 UTC+8", "2021-04-13T08:30+08:00"),
+        ("2021-04-13 08:30 UTC-5:30", "2021-04-13T08:30-05:30"),
+        ("2021-04-13 08:30（北京时间）", "2021-04-13T08:30+08:00"),
+        ("2021-04-13 08:30 北京時間", "2021-04-13T08:30+08:00"),
+        ("2021-04-13 08:30 台北時間", "2021-04-13T08:30+08:00"),
+        ("2021-04-13 08:30 (香港時間)", "2021-04-13T08:30+08:00"),
+        ("2021-04-13 08:30 EST", "2021-04-13T08:30-05:00"),
+        ("2021-04-13 08:30 EDT", "2021-04-13T08:30-04:00"),
+        ("2021-04-13 08:30 (PST)", "2021-04-13T08:30-08:00"),
+        ("2021-04-13 08:30 PDT", "2021-04-13T08:30-07:00"),
+    ],
+)
+def test_zones_written_in_words(text: str, value: str) -> None:
+    moment = parse_any(text)
+    assert moment is not None
+    assert (moment.value, moment.precision) == (value, "minute")
+
+
+@pytest.mark.parametrize("zone", ["ET", "PT", "CST", "IST", "XYZ"])
+def test_ambiguous_or_unknown_zone_is_not_invented(zone: str) -> None:
+    # "ET" is EST or EDT depending on the day, "CST" is China's or US Central time.
+    text = f"Published 2021-04-13 08:30 {zone} by the desk"
+    assert parse_iso(f"2021-04-13 08:30 {zone}") is None
+    found = re.search(ANY_DATE_PATTERN, text)
+    assert found is not None
+    moment = parse_any(found.group(0))
+    assert moment is not None and moment.value == "2021-04-13"
 
 
 @pytest.mark.parametrize("text", ["", "yesterday", "Apr 2021", "04/05/2021", "二零一六"])
