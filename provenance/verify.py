@@ -198,6 +198,7 @@ def compare(
             reextract.append((record, entry))
         if options.strict and record is not None and record.errors:
             findings += [_finding("recorded-problem", path, e) for e in record.errors]
+    findings += _inside_unlisted_folders(entries, observed, listed)
     if not fast:
         findings += _moves(listed, unlisted)
     findings += [
@@ -218,6 +219,32 @@ def compare(
         for (record, _), new in zip(reextract, fresh, strict=True):
             findings += _metadata(record, new)
     return sorted(findings, key=lambda f: (f.path, f.code))
+
+
+def _inside_unlisted_folders(
+    entries: list[Entry], observed: list[Observed], listed: dict[str, Listed]
+) -> list[Finding]:
+    """Listed files below a folder that could not be listed: unreadable, not missing.
+
+    Nobody knows whether they are there, so calling them missing (or pairing them with an
+    unlisted file of the same digest as a move) would claim what was not seen. Each is
+    popped from ``listed`` and reported ``unreadable``, naming the folder.
+    """
+    blind = [
+        e.path + "/"
+        for e, (seen, _) in zip(entries, observed, strict=True)
+        if e.kind == "folder" and seen is None
+    ]
+    if not blind or not listed:
+        return []
+    found = []
+    for path in sorted(listed):
+        folder = next((f for f in blind if path.startswith(f)), None)
+        if folder is not None:
+            del listed[path]
+            why = f"not checked: it is inside {folder[:-1]!r}, a folder that cannot be listed"
+            found.append(_finding("unreadable", path, why))
+    return found
 
 
 def _reread(root: str, declared: str | None, entry: Entry) -> FileRecord:

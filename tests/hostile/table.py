@@ -170,8 +170,10 @@ def _unreadable(what: str) -> Builder:
             sub = setup.root / "sub"
             sub.mkdir()
             (sub / b.page(7)[0]).write_bytes(b.page(7)[1])
-            if what == "listed-dir":  # in the manifest, then unreadable
+            if what in ("listed-dir", "listed-dir-copy"):  # in the manifest, then unreadable
                 setup.manifest = b.make_manifest(case, setup.root)
+            if what == "listed-dir-copy":  # the same bytes, unlisted, outside that folder
+                (setup.root / "copy.txt").write_bytes(b.page(7)[1])
             files[1].write_bytes(b"changed: the rest is still checked\n")
             sub.chmod(0)
         return setup
@@ -435,7 +437,17 @@ def _cases() -> list[Case]:
             _unreadable("listed-dir"),
             1,
             "changed",
-            "missing",
+            "unreadable",  # the folder, and the listed page inside it (not "missing")
+            as_nobody=True,
+        ),
+        # Its page may still be there: an unlisted copy elsewhere is not a move.
+        case_row(
+            "unreadable-dir-copy-elsewhere-verify",
+            "verify",
+            _unreadable("listed-dir-copy"),
+            1,
+            "changed",
+            "unlisted",
             "unreadable",
             as_nobody=True,
         ),
