@@ -91,7 +91,12 @@ def _scan(root: str, rel: str, fd: int, found: list[Entry], stack: list[str]) ->
                         continue  # removed since it was listed: as if never there
                     found.append(Entry(sub, _kind(mode)))
     except OSError as e:
-        raise CheckError(f"cannot list folder: {e.strerror}", where=os.path.join(root, rel)) from e
+        if not rel:
+            where = os.path.join(root, rel)
+            raise CheckError(f"cannot list folder: {e.strerror}", where=where) from e
+        # A subfolder whose listing failed partway (EIO, a folder removed meanwhile): what
+        # was listed stands, and the folder is reported, as one that cannot be opened is.
+        found.append(Entry(rel, "folder", f"listing stopped partway: {e.strerror or e}"))
 
 
 def _check_utf8(root: str, path: str) -> None:

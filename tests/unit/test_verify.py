@@ -158,3 +158,46 @@ def test_text_output_cannot_forge_lines(tmp_path: Path, run_cli: Callable[..., R
     result = run_cli("audit", folder)
     assert "\nOK" not in result.out and "\x1b" not in result.out
     assert "x\\x0aOK\\x1b[32m.txt" in result.out
+
+
+def test_a_subfolder_listing_that_fails_partway_is_reported_and_the_rest_checked(
+    tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import contextlib
+    import errno
+    import os
+    import shutil
+    from collections.abc import Iterator
+
+    from testkit import SEEDS
+
+    from provenance import folder as folders
+
+    pages = tmp_path / "seeds"
+    (pages / "sub").mkdir(parents=True)
+    for i, seed in enumerate(sorted(SEEDS.iterdir())):
+        shutil.copyfile(seed, pages / ("sub" if i < 2 else "") / seed.name)
+    manifest = tmp_path / "manifests" / "seeds.json"
+    assert run_cli("manifest", pages, "-o", manifest).code == 0
+
+    real = os.scandir
+
+    def failing(fd: int) -> Iterator[os.DirEntry[str]]:
+        """The listing of ``sub``: one entry, then the disk fails (EIO)."""
+        with real(fd) as it:
+            yield next(it)
+        raise OSError(errno.EIO, "Input/output error")
+
+    def scandir(fd: int) -> object:
+        if os.readlink(f"/proc/self/fd/{fd}").endswith("/sub"):
+            return contextlib.closing(failing(fd))
+        return real(fd)
+
+    monkeypatch.setattr(folders.os, "scandir", scandir)
+    result = run_cli("verify", "--format", "json", "-j", "1", manifest)
+    assert result.code == 1, result.err
+    codes = _codes(json.loads(result.out))
+    assert ("unreadable", "sub") in codes
+    inside = [p for c, p in codes if c == "unreadable" and p.startswith("sub/")]
+    assert len(inside) == 1, codes  # the one listed before the failure was checked, clean
+    assert not [c for c, _ in codes if c in ("missing", "moved", "changed")], codes
