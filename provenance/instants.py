@@ -4,9 +4,10 @@ Values keep the precision their source wrote (``2021``, ``2021-04``, ``2021-04-1
 ``2021-04-16T01:00+08:00``, ``2021-04-15T18:00:00Z``), so text order is wrong twice over:
 ``2021-04-16T01:00+08:00`` sorts after ``2021-04-15T18:00Z`` though it is an hour earlier,
 and a bare day sorts before every time of that day. Each value is read as the span of time
-it covers (a time is a span of zero length; a bare day, month or year, which carries no
-zone, is read in UTC), the earliest value is the one whose span starts first and the latest
-the one whose span ends last.
+it covers (a time is a span of zero length; a bare day, month or year carries no zone, so
+it spans from its start at UTC+14 to its end at UTC−12, as the cross-checks read it in
+:mod:`provenance.moment`), the earliest value is the one whose span starts first and the
+latest the one whose span ends last.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
+# The earliest and latest offsets in use: a bare day is somewhere between the two.
+_EARLIEST_OFFSET = timedelta(hours=14)
+_LATEST_OFFSET = timedelta(hours=-12)
 _PERIOD = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -36,7 +40,7 @@ def span_of(value: str) -> tuple[datetime, datetime] | None:
                 end = start + timedelta(days=1)
         except ValueError:
             return None
-        return start, end - timedelta(microseconds=1)
+        return start - _EARLIEST_OFFSET, end - _LATEST_OFFSET - timedelta(microseconds=1)
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:

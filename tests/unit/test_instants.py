@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -17,29 +17,25 @@ def test_a_later_looking_text_can_be_the_earlier_instant() -> None:
 
 
 def test_bare_days_count_from_their_first_instant_for_earliest_and_last_for_latest() -> None:
-    # The day 2021-04-16 (UTC) starts before 06:00Z that day and ends after it.
+    # The day 2021-04-16 starts (at UTC+14) before 06:00Z that day and ends (at UTC-12) after.
     assert earliest_latest(["2021-04-16T06:00:00Z", "2021-04-16"]) == ("2021-04-16", "2021-04-16")
     assert earliest_latest(["2021-04-16T06:00:00Z", "2021-04"]) == ("2021-04", "2021-04")
-    assert earliest_latest(["2020", "2021-01-01T00:00Z"]) == ("2020", "2021-01-01T00:00Z")
+    # 2020 ends at 2021-01-01T12:00Z somewhere on Earth: a time after that is the latest.
+    assert earliest_latest(["2020", "2021-01-01T12:00Z"]) == ("2020", "2021-01-01T12:00Z")
+    assert earliest_latest(["2020", "2021-01-01T11:59Z"]) == ("2020", "2020")
 
 
 @pytest.mark.parametrize(
-    ("value", "start", "end"),
+    ("value", "first", "last"),
     [
-        ("2021", datetime(2021, 1, 1, tzinfo=UTC), datetime(2021, 12, 31, 23, 59, 59, 999999, UTC)),
-        (
-            "2024-02",
-            datetime(2024, 2, 1, tzinfo=UTC),
-            datetime(2024, 2, 29, 23, 59, 59, 999999, UTC),
-        ),
-        (
-            "2021-04-16",
-            datetime(2021, 4, 16, tzinfo=UTC),
-            datetime(2021, 4, 16, 23, 59, 59, 999999, UTC),
-        ),
+        ("2021", datetime(2021, 1, 1, tzinfo=UTC), datetime(2022, 1, 1, tzinfo=UTC)),
+        ("2024-02", datetime(2024, 2, 1, tzinfo=UTC), datetime(2024, 3, 1, tzinfo=UTC)),
+        ("2021-04-16", datetime(2021, 4, 16, tzinfo=UTC), datetime(2021, 4, 17, tzinfo=UTC)),
     ],
 )
-def test_periods_span_their_whole_length(value: str, start: datetime, end: datetime) -> None:
+def test_periods_span_their_whole_length(value: str, first: datetime, last: datetime) -> None:
+    # From the first day's start at UTC+14 to the last day's end at UTC-12.
+    start, end = first - timedelta(hours=14), last + timedelta(hours=12, microseconds=-1)
     assert span_of(value) == (start, end)
 
 
