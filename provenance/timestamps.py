@@ -189,9 +189,16 @@ _MONTH_NAME = (
     r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _MONTH_NAME2 = _MONTH_NAME.replace("mon", "mon2")
+# A time of day may follow, 24-hour or with AM/PM ("April 13, 2021 8:30 AM EDT", "13 April
+# 2021 09:00 GMT", "April 13, 2021 at 10:05 p.m."); it is kept only with a zone, as for ISO.
+_ENGLISH_TIME = (
+    r"(?:,?[ \t]+(?:at[ \t]+)?(?P<eH>\d{1,2}):(?P<eM>\d{2})(?::(?P<eS>\d{2}))?"
+    r"(?:[ \t]?(?P<ap>[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?"
+    rf"(?:[ \t]?(?P<ez>{ZONE_PATTERN}))?)?"
+)
 ENGLISH_PATTERN = (
     rf"(?:{_WEEKDAY})?(?:{_MONTH_NAME}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH_NAME2},?\s+(?P<y2>\d{{4}}))"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH_NAME2},?\s+(?P<y2>\d{{4}}))" + _ENGLISH_TIME
 )
 _ENGLISH_RE = re.compile(ENGLISH_PATTERN, re.IGNORECASE)
 
@@ -207,7 +214,20 @@ def english_from_match(match: re.Match[str]) -> Moment | None:
     name = match["mon"] or match["mon2"]
     month = _MONTHS.get(name[:3].lower())
     day, year = match["d"] or match["d2"], match["y"] or match["y2"]
-    return Moment(int(year), month, int(day)) if month else None
+    if not month:
+        return None
+    date = Moment(int(year), month, int(day))
+    zone = match["ez"]
+    if match["eH"] is None or zone is None or zone.lower() == "z":
+        return date
+    hour = int(match["eH"])
+    if match["ap"]:
+        if not 1 <= hour <= 12:
+            return date  # "14:30 PM": which of the two is wrong is not ours to say
+        hour = hour % 12 + (12 if match["ap"][0].lower() == "p" else 0)
+    offset, zulu = zone_offset(zone.upper())
+    second = int(match["eS"]) if match["eS"] else None
+    return Moment(date.year, month, date.day, hour, int(match["eM"]), second, None, offset, zulu)
 
 
 # Day, month name, year in French, German, Spanish, Portuguese and Italian: "6 avril 2023",

@@ -53,6 +53,13 @@ NOW = datetime(2025, 1, 1, tzinfo=UTC)
         ("二○一九年一月十日", "2019-01-10", "day"),
         ("2021年4月1号", "2021-04-01", "day"),
         ("Tuesday, April 13, 2021", "2021-04-13", "day"),
+        # An English date with a time: kept with a zone, 12-hour times read, else a day.
+        ("April 13, 2021 8:30 AM EDT", "2021-04-13T08:30-04:00", "minute"),
+        ("April 13, 2021 12:05 a.m. PST", "2021-04-13T00:05-08:00", "minute"),
+        ("April 13, 2021, 12:30 PM (UTC)", "2021-04-13T12:30Z", "minute"),
+        ("13 April 2021 09:00:15 GMT", "2021-04-13T09:00:15Z", "second"),
+        ("April 13, 2021 at 10:05 p.m.", "2021-04-13", "day"),
+        ("April 13, 2021 14:30 PM EDT", "2021-04-13", "day"),
         ("13/04/2021", "2021-04-13", "day"),
         ("04/13/2021", "2021-04-13", "day"),
     ],
