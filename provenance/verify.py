@@ -180,6 +180,7 @@ def compare(
     findings: list[Finding] = []
     unlisted: dict[str, bytes | int] = {}
     reextract: list[tuple[Listed, Entry]] = []
+    blind: list[str] = []  # folders that could not be listed, each with a trailing "/"
     fast = options.fast
     again = not fast and (options.deep or listing.extractor_version != EXTRACTOR_VERSION)
     for entry, (seen, error) in zip(entries, observed, strict=True):
@@ -188,6 +189,8 @@ def compare(
         if seen is None:
             code = "unreadable" if entry.kind in ("file", "folder") else "special-file"
             findings.append(_finding(code, path, error))
+            if entry.kind == "folder":
+                blind.append(path + "/")
         elif record is None:
             unlisted[path] = seen
         elif seen != (record.size if fast else record.digest):
@@ -198,7 +201,7 @@ def compare(
             reextract.append((record, entry))
         if options.strict and record is not None and record.errors:
             findings += [_finding("recorded-problem", path, e) for e in record.errors]
-    findings += _inside_unlisted_folders(entries, observed, listed)
+    findings += _inside_unlisted_folders(blind, listed)
     if not fast:
         findings += _moves(listed, unlisted)
     findings += [
@@ -221,20 +224,14 @@ def compare(
     return sorted(findings, key=lambda f: (f.path, f.code))
 
 
-def _inside_unlisted_folders(
-    entries: list[Entry], observed: list[Observed], listed: dict[str, Listed]
-) -> list[Finding]:
+def _inside_unlisted_folders(blind: list[str], listed: dict[str, Listed]) -> list[Finding]:
     """Listed files below a folder that could not be listed: unreadable, not missing.
 
     Nobody knows whether they are there, so calling them missing (or pairing them with an
     unlisted file of the same digest as a move) would claim what was not seen. Each is
-    popped from ``listed`` and reported ``unreadable``, naming the folder.
+    popped from ``listed`` and reported ``unreadable``, naming the folder (``blind``: the
+    folders, each with a trailing ``/``).
     """
-    blind = [
-        e.path + "/"
-        for e, (seen, _) in zip(entries, observed, strict=True)
-        if e.kind == "folder" and seen is None
-    ]
     if not blind or not listed:
         return []
     found = []
