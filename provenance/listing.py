@@ -17,12 +17,13 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, BinaryIO, NamedTuple
 
 from provenance import folder as folders
-from provenance import schemas
+from provenance import schemas, seal
 from provenance.errors import ManifestError, UnsafePathError
 from provenance.extractor_version import EXTRACTOR_VERSION, MANIFEST_VERSION
 
@@ -32,7 +33,10 @@ STREAM_ABOVE = 32 << 20  # whole-document parsing peaks at ~8x the file size
 READ = 8 << 20
 # Paths made only of these parts are safe by construction (no empty, "." or ".." part, no
 # backslash, drive, "~" or NUL); the rest get the full check of folder.safe_relpath.
-_PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.\-]*)*")
+_PART = r"[A-Za-z0-9_][A-Za-z0-9_.\-]*"
+_PLAIN = re.compile(rf"{_PART}(?:/{_PART})*")
+_SLICE = 1 << 16  # paths checked together
+_PLAIN_LINES = re.compile(rf"{_PART}(?:/{_PART})*(?:\n{_PART}(?:/{_PART})*)*")
 # The metadata verify re-extracts and compares (a value's ``value``, or the field itself).
 COMPARED = ("status", "published", "captured", "original_url", "title")
 
@@ -101,6 +105,31 @@ def _check_path(path: str, seen: dict[str, str], where: str) -> None:
     seen[key] = path
 
 
+def _check_paths(paths: list[str], where: str) -> None:
+    """Every path safe and listed once, even ignoring case and Unicode normalisation.
+
+    Paths made only of plain ASCII parts are checked a slice at a time, one line each, by
+    one match and one set (sharing the strings where they are already lower case);
+    anything else (or a repeat, to name it) is checked path by path.
+    """
+    seen: set[str] = set()
+    for start in range(0, len(paths), _SLICE):
+        part = paths[start : start + _SLICE]
+        joined = "\n".join(part)
+        if _PLAIN_LINES.fullmatch(joined) is None:
+            break
+        lower = joined.lower()
+        before = len(seen)
+        seen.update(part if lower == joined else lower.split("\n"))
+        if len(seen) != before + len(part):
+            break
+    else:
+        return
+    found: dict[str, str] = {}
+    for path in paths:
+        _check_path(path, found, where)
+
+
 def _check_folder(doc: dict[str, Any], where: str) -> None:
     try:
         folders.safe_folder(doc["folder"])
@@ -138,9 +167,7 @@ def check_document(doc: Any, *, where: str) -> None:
     _version(doc, where)
     schemas.validate(doc, MANIFEST_SCHEMA, where=where)
     _check_folder(doc, where)
-    seen: dict[str, str] = {}
-    for entry in doc["files"]:
-        _check_path(entry["path"], seen, where)
+    _check_paths([entry["path"] for entry in doc["files"]], where)
     _check_totals(doc, len(doc["files"]), sum(f["size"] for f in doc["files"]), where)
 
 
@@ -188,10 +215,43 @@ def _load(path: str, deep: bool, stream_above: int) -> Listing:
         try:
             # opened as read_bytes does: a file swapped for a FIFO since the stat is refused
             with _open_manifest(path) as handle:
+                chunks = iter(partial(handle.read, READ), b"")
+                found = _sealed(chunks, deep, where=path)
+                if found is not None:
+                    return found
+                handle.seek(0)
                 return _streamed(handle, deep=deep, where=path)
         except OSError as e:
             raise ManifestError(f"cannot read manifest: {e.strerror}", where=path) from e
     return whole(path, deep)
+
+
+def _sealed(chunks: Iterable[bytes], deep: bool, *, where: str) -> Listing | None:
+    """The listing of a manifest whose seal holds (:mod:`provenance.seal`), else None.
+
+    The seal stands for the parse, the duplicate-key proof and the schema check of the
+    records; the header is checked against the schema here, and the folder, every path
+    and the totals are checked as on the full path.
+    """
+    found = seal.read(chunks, Listed, whole=lambda h: _compare(h, deep), shape=_compared)
+    if found is None:
+        return None
+    header = found.header
+    _version(header, where)
+    schemas.validate({**header, "files": []}, MANIFEST_SCHEMA, where=where)
+    _check_folder(header, where)
+    _check_paths([row.path for row in found.rows], where)
+    _check_totals(header, len(found.rows), sum([row.size for row in found.rows]), where)
+    return Listing(
+        folder=header["folder"],
+        extractor_version=header["extractor_version"],
+        name_scheme=header["name_scheme"],
+        files=found.rows,
+    )
+
+
+def _compared(record: dict[str, Any]) -> tuple[str | None, ...]:
+    return tuple([_value(record[name]) for name in COMPARED])
 
 
 def whole(path: str, deep: bool, *, keep: list[Any] | None = None) -> Listing:
@@ -201,6 +261,9 @@ def whole(path: str, deep: bool, *, keep: list[Any] | None = None) -> Listing:
     objects of a 27 MB document one by one.)
     """
     data = read_bytes(path)
+    found = _sealed((data,), deep, where=path)
+    if found is not None:
+        return found
     doc = decode(data, where=path)
     check_document(doc, where=path)
     if keep is not None:
@@ -312,6 +375,15 @@ def render(doc: dict[str, Any]) -> bytes:
 
     head = {k: v for k, v in doc.items() if k != "files"}
     return render_parts(head, [orjson.dumps(r) for r in doc["files"]])
+
+
+def render_sealed(head: dict[str, Any], records: list[bytes]) -> bytes:
+    """The manifest's bytes, sealed (:mod:`provenance.seal`): write only what passed the schema.
+
+    The seal is the last member of the header, so a reader finds it before the records.
+    """
+    head = {k: v for k, v in head.items() if k != "seal"}
+    return render_parts({**head, "seal": seal.compute([render_parts(head, records)])}, records)
 
 
 def render_parts(head: dict[str, Any], records: list[bytes]) -> bytes:

@@ -147,12 +147,14 @@ def write_folder(
 def dump(manifest: Manifest) -> bytes:
     """Serialise deterministically: model field order, sorted files, UTF-8, final newline."""
     doc = orjson.loads(manifest.model_dump_json())
+    doc.pop("seal", None)  # a seal belongs to the bytes, and these are new ones
     schemas.validate(doc, MANIFEST_SCHEMA, where="manifest being written")
-    return render(doc)
+    head = {k: v for k, v in doc.items() if k != "files"}
+    return listing.render_sealed(head, [orjson.dumps(r) for r in doc["files"]])
 
 
 render = listing.render
-_render = listing.render_parts
+_render = listing.render_sealed
 
 
 def write(manifest: Manifest, output: str) -> None:

@@ -131,6 +131,13 @@ class Manifest(_Frozen):
     )
     file_count: int = Field(ge=0, description="Number of files listed.")
     total_bytes: int = Field(ge=0, description="Sum of their sizes.")
+    seal: str | None = Field(
+        default=None,
+        pattern="^[0-9a-f]{64}$",
+        description="SHA-256 of the manifest schema and of this file's bytes without this "
+        "line, written when the records passed the schema; verify reads a manifest whose "
+        "seal holds without checking every record again. Not a signature.",
+    )
     files: list[FileRecord] = Field(description="One record a file, sorted by path.")
 
 

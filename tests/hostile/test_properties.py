@@ -208,7 +208,10 @@ def test_manifest_reader_raises_only_manifest_error(data: bytes) -> None:
         assert "\n" not in e.one_line()
         return
     assert isinstance(result, Manifest)
-    assert manifests.parse(manifests.dump(result), where="again") == result
+    again = manifests.parse(manifests.dump(result), where="again")
+    # the seal belongs to the bytes: the dump is sealed anew, all else must come back
+    assert again.seal is not None
+    assert again.model_copy(update={"seal": None}) == result.model_copy(update={"seal": None})
 
 
 @given(
