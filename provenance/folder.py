@@ -10,20 +10,23 @@ from __future__ import annotations
 import os
 import stat
 import unicodedata
-from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from provenance import beneath
 from provenance.errors import CheckError, InputError, UnsafePathError
 
 
-@dataclass(frozen=True)
-class Entry:
-    """A path found under the root, relative and POSIX; ``kind`` says what it is."""
+class Entry(NamedTuple):
+    """A path found under the root, relative and POSIX; ``kind`` says what it is.
+
+    (A tuple: a walk builds one a file, and tuples cost a third of a frozen dataclass.)
+    """
 
     path: str
     kind: str  # "file", "symlink", "fifo", "device", "socket", "other", "folder"
     reason: str = ""  # why a "folder" entry could not be listed
+    size: int | None = None  # a file's size as the walk saw it (``walk(sizes=True)``)
 
 
 def _kind(mode: int) -> str:
@@ -40,8 +43,11 @@ def _kind(mode: int) -> str:
     return "other"
 
 
-def walk(root: str) -> list[Entry]:
+def walk(root: str, *, sizes: bool = False) -> list[Entry]:
     """List every entry below ``root``, sorted by path; directories are descended, links not.
+
+    With ``sizes``, each file's size is read as it is listed (``fstatat`` on the folder's
+    descriptor, not following a symlink): what ``verify --fast`` compares.
 
     Each folder is opened below the root's descriptor without following any symlink
     (:mod:`provenance.beneath`), so a folder swapped for a symlink while the walk runs is
@@ -66,30 +72,38 @@ def walk(root: str) -> list[Entry]:
             found.append(Entry(rel, "folder", f"cannot list folder: {e.strerror}"))
             continue
         try:
-            _scan(root, rel, fd, found, stack)
+            _scan(root, rel, fd, found, stack, sizes)
         finally:
             os.close(fd)
-    found.sort(key=lambda e: e.path)
+    _check_utf8(root, found)
+    found.sort()  # by path: no two entries share one
     return found
 
 
-def _scan(root: str, rel: str, fd: int, found: list[Entry], stack: list[str]) -> None:
+def _scan(root: str, rel: str, fd: int, found: list[Entry], stack: list[str], sizes: bool) -> None:
     try:
         with os.scandir(fd) as it:
             for item in it:
                 sub = f"{rel}/{item.name}" if rel else item.name
-                _check_utf8(root, sub)
                 # d_type answers for directories and files without a stat call each
                 if item.is_dir(follow_symlinks=False):
+                    _check_utf8(root, [Entry(sub, "folder")])
                     stack.append(sub)
-                elif item.is_file(follow_symlinks=False):
+                elif item.is_file(follow_symlinks=False) and not sizes:
                     found.append(Entry(sub, "file"))
                 else:
                     try:
-                        mode = item.stat(follow_symlinks=False).st_mode
+                        info = item.stat(follow_symlinks=False)
                     except FileNotFoundError:
                         continue  # removed since it was listed: as if never there
-                    found.append(Entry(sub, _kind(mode)))
+                    except OSError:
+                        if not item.is_file(follow_symlinks=False):
+                            raise
+                        found.append(Entry(sub, "file"))  # its size is asked for again
+                        continue
+                    kind = _kind(info.st_mode)
+                    size = info.st_size if kind == "file" else None
+                    found.append(Entry(sub, kind, "", size))
     except OSError as e:
         if not rel:
             where = os.path.join(root, rel)
@@ -99,18 +113,28 @@ def _scan(root: str, rel: str, fd: int, found: list[Entry], stack: list[str]) ->
         found.append(Entry(rel, "folder", f"listing stopped partway: {e.strerror or e}"))
 
 
-def _check_utf8(root: str, path: str) -> None:
+def _check_utf8(root: str, found: list[Entry]) -> None:
     # os.scandir hands back bytes that are not UTF-8 as lone surrogates, which JSON cannot
     # carry and a report cannot print: such a name is refused here, once, with its bytes.
+    # (All names at once: one encode of them joined, then the culprit if it fails.)
     try:
-        path.encode("utf-8")
+        "\n".join([e.path for e in found]).encode("utf-8")
     except UnicodeEncodeError:
+        path = next(e.path for e in found if not _encodes(e.path))
         raw = os.fsencode(path)
         raise InputError(
             f"file name is not valid UTF-8: {raw!r}",
             where=root,
             hint="rename it to UTF-8 (e.g. with convmv); such a name cannot be listed",
         ) from None
+
+
+def _encodes(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _drive(path: str) -> bool:

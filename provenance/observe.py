@@ -53,6 +53,8 @@ def size_one(root: str, entry: Entry) -> Observed:
     """The size of one entry (``--fast``: no file is opened), or why there is none."""
     if entry.kind != "file":
         return None, entry.reason or f"{entry.kind} is not a regular file"
+    if entry.size is not None:
+        return entry.size, ""  # read by the walk (walk(sizes=True))
     try:
         info = beneath.lstat(root, entry.path)
     except OSError as e:

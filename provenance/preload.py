@@ -1,15 +1,19 @@
-"""Loading manifests in a child process while verify reads the folder they describe.
+"""Work on the other core while verify does its own: loading manifests, or walking a folder.
 
-Parsing, proving and schema-checking a 20,000-record manifest costs about as much CPU as
-hashing the 150 MB it lists, and neither needs the other until they are compared. So,
-when verify may use more than one core, a forked child loads the manifests while this
-process walks and hashes the first folder, whose name it takes from the manifest's first
-lines (``peek_folder``; the layout ``provenance manifest`` writes puts it there). The child
-hands back only what verify keeps (:class:`~provenance.listing.Listed` rows, by
-``marshal``: the same interpreter on both ends).
+Reading a manifest and reading the folder it describes need nothing of each other until
+they are compared. So, when verify may use more than one core, a forked child does one
+while this process does the other, on the first folder, whose name it takes from the
+manifest's first lines (``peek_folder``; the layout ``provenance manifest`` writes puts it
+there):
 
-The child decides nothing: when it fails for any reason, the manifests are loaded again
-here, so every error is raised by the same code, with the same message, as without it.
+* verify hashes the folder here while a child loads the manifests (hashing is the longer);
+* ``verify --fast`` loads the manifests here while a child walks the folder, reading each
+  file's size (the manifest is the longer).
+
+The child hands back only what verify keeps (:class:`~provenance.listing.Listed` rows or
+:class:`~provenance.folder.Entry` tuples, by ``marshal``: the same interpreter on both
+ends). It decides nothing: when it fails for any reason, the work is done again here, so
+every error is raised by the same code, with the same message, as without it.
 """
 
 from __future__ import annotations
@@ -20,12 +24,16 @@ import os
 import signal
 import stat
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from typing import Any, Generic, TypeVar
 
 from provenance import folder as folders
 from provenance.errors import UnsafePathError
 from provenance.listing import STREAM_ABOVE, Listed, Listing, whole
+
+T = TypeVar("T")
 
 #: Manifests smaller than this are loaded here: a fork costs more than they take to read.
 ALONGSIDE_ABOVE = 1 << 20
@@ -67,15 +75,16 @@ def peek_folder(path: str) -> Peeked | None:
     return Peeked(folder, total if isinstance(total, int) else None)
 
 
-class Loader:
-    """Manifests being loaded by a child process; :meth:`result` collects them."""
+class Child(Generic[T]):
+    """Work done by a child process; :meth:`result` collects it (None: do it here)."""
 
-    def __init__(self, pid: int, fd: int) -> None:
+    def __init__(self, pid: int, fd: int, convert: Callable[[Any], T]) -> None:
         self._pid: int | None = pid
         self._fd = fd
+        self._convert = convert
 
-    def result(self) -> list[Listing] | None:
-        """The loaded listings, or None when the child failed (load them here then)."""
+    def result(self) -> T | None:
+        """What the child made, or None when it failed (the caller does the work then)."""
         chunks = []
         fd, self._fd = self._fd, -1  # closed by the file object, whatever happens
         with open(fd, "rb", closefd=True) as pipe:
@@ -85,13 +94,9 @@ class Loader:
         if status != 0:
             return None
         try:
-            loaded = marshal.loads(b"".join(chunks))
+            return self._convert(marshal.loads(b"".join(chunks)))
         except (EOFError, ValueError, TypeError):
             return None
-        return [
-            Listing(folder, version, scheme, [Listed._make(row) for row in rows])
-            for folder, version, scheme, rows in loaded
-        ]
 
     def close(self) -> None:
         """Stop the child if it is still running (an error here cut verify short)."""
@@ -111,11 +116,51 @@ class Loader:
         return os.waitstatus_to_exitcode(status)
 
 
+Loader = Child[list[Listing]]
+
+
+def _listings(loaded: Any) -> list[Listing]:
+    return [
+        Listing(folder, version, scheme, [Listed._make(row) for row in rows])
+        for folder, version, scheme, rows in loaded
+    ]
+
+
+def _entries(walked: Any) -> list[folders.Entry]:
+    return list(map(tuple.__new__, repeat(folders.Entry), walked))
+
+
+def _can_fork() -> bool:
+    # A fork copies only the calling thread: a lock another thread held (a progress
+    # bar's, the terminal's) would stay locked in the child.
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _fork(work: Callable[[], Any], convert: Callable[[Any], T]) -> Child[T]:
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; its effect is tested through verify
+        os.close(read)
+        _child(work, write)
+    os.close(write)
+    return Child(pid, read, convert)
+
+
+def start_walk(root: str) -> Child[list[folders.Entry]] | None:
+    """Fork a child walking ``root`` with sizes (``verify --fast``), when it can; else None.
+
+    For ``--fast`` the manifest is the longer task (reading it costs about twice the walk
+    of the folder it lists), so it is loaded here, where nothing is copied back, while
+    the child walks.
+    """
+    if not _can_fork():
+        return None
+    return _fork(lambda: [tuple(e) for e in folders.walk(root, sizes=True)], _entries)
+
+
 def start(paths: Sequence[str], *, deep: bool) -> Loader | None:
     """Fork a child loading ``paths``, when it pays and is safe; else None."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
-        # A fork copies only the calling thread: a lock another thread held (a progress
-        # bar's, the terminal's) would stay locked in the child.
+    if not _can_fork():
         return None
     try:
         found = [os.stat(p) for p in paths]
@@ -127,28 +172,24 @@ def start(paths: Sequence[str], *, deep: bool) -> Loader | None:
     if sum(sizes) < ALONGSIDE_ABOVE or max(sizes) > STREAM_ABOVE:
         # Streamed manifests are read to keep memory bounded: not a second copy in a child.
         return None
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child; its effect is tested through verify
-        os.close(read)
-        _child(paths, deep, write)
-    os.close(write)
-    return Loader(pid, read)
+    keep: list[object] = []  # the parsed documents, not freed one object at a time
+
+    def load() -> Any:
+        listings = [whole(p, deep, keep=keep) for p in paths]
+        return [
+            (li.folder, li.extractor_version, li.name_scheme, [tuple(f) for f in li.files])
+            for li in listings
+        ]
+
+    return _fork(load, _listings)
 
 
-def _child(paths: Sequence[str], deep: bool, fd: int) -> None:  # pragma: no cover
+def _child(work: Callable[[], Any], fd: int) -> None:  # pragma: no cover
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         gc.disable()  # nothing here is in a cycle, and the process ends in a moment
-        keep: list[object] = []
-        listings = [whole(p, deep, keep=keep) for p in paths]
-        payload = marshal.dumps(
-            [
-                (li.folder, li.extractor_version, li.name_scheme, [tuple(f) for f in li.files])
-                for li in listings
-            ]
-        )
+        payload = marshal.dumps(work())
         with open(fd, "wb", closefd=True) as pipe:
             pipe.write(payload)
         code = 0

@@ -150,7 +150,7 @@ def _read(
     on_progress: OnProgress | None = None,
 ) -> tuple[list[Entry], list[Observed]]:
     """The entries under ``root`` (this shard's) and what each holds."""
-    entries = folders.walk(root)
+    entries = folders.walk(root, sizes=options.fast)
     if options.shard is not None:
         entries = [e for e in entries if options.shard.owns(e.path)]
     observed = observe(
@@ -323,20 +323,24 @@ def _load(
 ) -> tuple[list[Listing], _Early | None]:
     """Every manifest loaded and checked, and the first folder read while they were.
 
-    With more than one job the manifests load in a child process (``preload``) while the
-    first folder, named by the manifest's header, is read here. What is read early is
-    kept only if the checked manifest names the same folder; an error while reading it
-    early is dropped, to be raised again, in its turn, after every manifest has loaded.
+    With more than one job, one of the two runs in a child process (``preload``): the
+    manifests load there while the first folder, named by the manifest's header, is
+    hashed here; for ``--fast`` the folder is walked there while the manifests load here.
+    What is read early is kept only if the checked manifest names the same folder; an
+    error while reading it early is dropped, to be raised again, in its turn, after every
+    manifest has loaded.
     """
-    loader = preload.start(paths, deep=options.deep) if options.jobs > 1 else None
+    if options.jobs <= 1:
+        return [load_listing(p, deep=options.deep) for p in paths], None
+    if options.fast:
+        return _load_while_walking(paths, options, on_progress)
+    loader = preload.start(paths, deep=options.deep)
     early: _Early | None = None
     try:
         if loader is not None:
             peeked = preload.peek_folder(paths[0])
             if peeked is not None:
-                root = os.path.normpath(
-                    os.path.join(os.path.dirname(paths[0]) or ".", peeked.folder)
-                )
+                root = _peeked_root(paths[0], peeked)
                 try:
                     entries, observed = _read(
                         root,
@@ -355,3 +359,30 @@ def _load(
         if loader is not None:
             loader.close()
     return [load_listing(p, deep=options.deep) for p in paths], early
+
+
+def _peeked_root(path: str, peeked: preload.Peeked) -> str:
+    return os.path.normpath(os.path.join(os.path.dirname(path) or ".", peeked.folder))
+
+
+def _load_while_walking(
+    paths: Sequence[str], options: VerifyOptions, on_progress: OnProgress | None
+) -> tuple[list[Listing], _Early | None]:
+    peeked = preload.peek_folder(paths[0])
+    root = "" if peeked is None else _peeked_root(paths[0], peeked)
+    walker = preload.start_walk(root) if peeked is not None else None
+    try:
+        listings = [load_listing(p, deep=options.deep) for p in paths]
+        walked = walker.result() if walker is not None else None
+    finally:
+        if walker is not None:
+            walker.close()
+    if walked is None:
+        return listings, None
+    entries = walked
+    if options.shard is not None:
+        entries = [e for e in entries if options.shard.owns(e.path)]
+    observed = observe(
+        root, entries, fast=True, jobs=options.jobs, weight=None, on_progress=on_progress
+    )
+    return listings, (root, entries, observed)

@@ -143,8 +143,8 @@ def racing(change: Callable[[], None] | None) -> Iterator[None]:
     real = folders.walk
     done: list[bool] = []
 
-    def walk_then_change(root: str) -> list[folders.Entry]:
-        listing = real(root)
+    def walk_then_change(root: str, **how: bool) -> list[folders.Entry]:
+        listing = real(root, **how)
         if not done:
             done.append(True)
             with paused():

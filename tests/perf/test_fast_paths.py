@@ -121,3 +121,20 @@ def test_odd_names_round_trip_through_both_readers(
     assert sorted(f.path for f in whole.files) == sorted(names)
     assert load_listing(str(out), stream_above=0).files == whole.files
     assert run_cli("verify", out).code == 0
+
+
+def test_walk_reads_sizes_without_following_links(tmp_path: Path) -> None:
+    from provenance import folder as folders
+
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_bytes(b"x" * 10)
+    (root / "sub" / "b.txt").write_bytes(b"y" * 3)
+    (root / "link").symlink_to(root / "a.txt")
+    sized = folders.walk(str(root), sizes=True)
+    assert [(e.path, e.kind, e.size) for e in sized] == [
+        ("a.txt", "file", 10),
+        ("link", "symlink", None),
+        ("sub/b.txt", "file", 3),
+    ]
+    assert [e._replace(size=None) for e in sized] == folders.walk(str(root))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -205,3 +206,49 @@ def test_the_loader_child_is_reaped_when_verify_fails_meanwhile(
     assert alongside == [1]
     with pytest.raises(ChildProcessError):  # no child left, not even a zombie
         os.waitpid(-1, os.WNOHANG)
+
+
+def test_fast_walks_in_a_child_and_finds_what_a_plain_walk_finds(
+    seeds_copy: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walked: list[int] = []
+    real = preload.start_walk
+
+    def start_walk(root: str) -> preload.Child[list[object]] | None:
+        child = real(root)
+        walked.append(0 if child is None else 1)
+        return child  # type: ignore[return-value]
+
+    monkeypatch.setattr(preload, "start_walk", start_walk)
+    (seeds_copy / SEED).write_bytes(b"replaced")
+    (seeds_copy / "new.txt").write_text("x")
+    (seeds_copy / "link").symlink_to(seeds_copy / "new.txt")
+    manifest = _manifest(seeds_copy)
+    one = run_cli("verify", "-j1", "--fast", "--format", "json", manifest)
+    assert walked == []
+    two = run_cli("verify", "-j2", "--fast", "--format", "json", manifest)
+    assert walked == [1]
+    assert (one.code, _findings(one)) == (two.code, _findings(two))
+    assert _findings(two) == [
+        ("changed", SEED),
+        ("special-file", "link"),
+        ("unlisted", "new.txt"),
+    ]
+
+
+def test_fast_walks_here_again_when_the_child_fails(
+    seeds_copy: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from provenance import folder
+
+    here, real = os.getpid(), folder.walk
+
+    def walk(root: str, **how: bool) -> list[folder.Entry]:
+        if os.getpid() != here:
+            os._exit(1)  # the child dies: its walk is done again here
+        return real(root, **how)
+
+    monkeypatch.setattr(folder, "walk", walk)
+    (seeds_copy / SEED).write_bytes(b"replaced")
+    result = run_cli("verify", "-j2", "--fast", "--format", "json", _manifest(seeds_copy))
+    assert result.code == 1 and _findings(result) == [("changed", SEED)]
