@@ -171,11 +171,16 @@ def million_cases(work: Path, entries: int, files: int) -> dict[str, Case]:
         if not manifest.exists():
             subprocess.run(prov("manifest", folder, "-o", manifest), check=True)
         return {"million": Case(f"provenance verify, {files:,} files", prov("verify", manifest))}
-    manifest = work / f"entries-{entries}.json"
-    if not manifest.exists():
-        corpus.million_manifest(manifest, entries)
     code = (
         "import sys; from provenance.listing import load_listing; "
         "print(len(load_listing(sys.argv[1]).files))"
     )
-    return {"million": Case(f"load a {entries:,}-entry manifest", [PY, "-c", code, str(manifest)])}
+    cases = {}
+    for key, sealed, what in (("million", True, "sealed"), ("million-unsealed", False, "no seal")):
+        manifest = work / f"entries-{entries}-{key}.json"
+        if not manifest.exists():
+            corpus.million_manifest(manifest, entries, sealed=sealed)
+        cases[key] = Case(
+            f"load a {entries:,}-entry manifest ({what})", [PY, "-c", code, str(manifest)]
+        )
+    return cases

@@ -13,6 +13,7 @@ import json
 import os
 import random
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIRS = (ROOT / "tests" / "data" / "seeds", ROOT / "tests" / "data" / "corpora")
@@ -117,8 +118,16 @@ def make_tiny(folder: Path, count: int) -> None:
         os.close(fd)
 
 
-def million_manifest(path: Path, count: int) -> None:
-    """A schema-valid manifest listing ``count`` records (for memory of loading it)."""
+def million_manifest(path: Path, count: int, *, sealed: bool = True) -> None:
+    """A schema-valid manifest of ``count`` records, in the layout provenance writes.
+
+    Written record by record (a million records would not fit comfortably in memory
+    twice); ``sealed`` adds the seal provenance writes (:mod:`provenance.seal`), computed
+    over the same bytes as they are written to a temporary file.
+    """
+    from provenance import listing, seal
+    from provenance.extractor_version import EXTRACTOR_VERSION
+
     record = {
         "path": "",
         "size": 0,
@@ -137,15 +146,35 @@ def million_manifest(path: Path, count: int) -> None:
         "problems": [],
     }
     total = sum(len(b"%d\n" % index) for index in range(count))
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(
-            '{"manifest_version": 1, "folder": "tiny", "extractor_version": "0", '
-            f'"name_scheme": null, "file_count": {count}, "total_bytes": {total}, "files": [\n'
-        )
+    head = {
+        "manifest_version": 1,
+        "folder": "tiny",
+        "extractor_version": EXTRACTOR_VERSION,  # as verify loads it on most runs
+        "name_scheme": None,
+        "file_count": count,
+        "total_bytes": total,
+    }
+    body = path.with_suffix(".body")
+    with open(body, "wb") as out:
         for index in range(count):
             data = b"%d\n" % index
             record["path"] = f"{index % 1000:03d}/{index:07d}_{index:016x}.txt"
             record["size"] = len(data)
             record["sha256"] = hashlib.sha256(data).hexdigest()
-            out.write(("," if index else "") + json.dumps(record) + "\n")
-        out.write("]}\n")
+            line = b"  " + json.dumps(record, separators=(",", ":")).encode()
+            out.write(line + (b",\n" if index < count - 1 else b"\n"))
+        out.write(b" ]\n}\n")
+    if sealed:
+        with open(body, "rb") as data_in:
+            chunks = iter(lambda: data_in.read(8 << 20), b"")
+            head["seal"] = seal.compute([_top(listing, head), *chunks])
+    with open(path, "wb") as out, open(body, "rb") as data_in:
+        out.write(_top(listing, head))
+        while chunk := data_in.read(8 << 20):
+            out.write(chunk)
+    body.unlink()
+
+
+def _top(listing: Any, head: dict[str, Any]) -> bytes:
+    """The header's lines and ' "files": [' as the writer renders them, before the records."""
+    return listing.render_parts(head, [])[: -len(b' "files": []\n}\n')] + b' "files": [\n'

@@ -86,6 +86,9 @@ def setup(install: bool) -> dict[str, bool]:
     if not have["bagit"] and install:
         subprocess.run([PY, "-m", "pip", "install", "-q", "bagit"], capture_output=True)
         have["bagit"] = _has_bagit()
+    # As an installed package would be: compiled once. (With PYTHONDONTWRITEBYTECODE set,
+    # as in some CI images, an editable checkout would compile every module at every run.)
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "provenance")], capture_output=True)
     for tool, there in sorted(have.items()):
         if not there:
             say(f"skip: {tool} is not installed and could not be installed; its rows are left out")
