@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from binascii import unhexlify
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -144,7 +145,47 @@ def _read(
     h = hashlib.sha256(_DOMAIN)
     h.update(schema_digest())
     h.update(memoryview(first)[:seal_at])
-    h.update(memoryview(first)[seal_end:])
+    # hashlib lets go of the GIL on a large buffer: the rest of what has been read is
+    # hashed on another core while its lines are matched here.
+    aside = _Aside(h, memoryview(first)[seal_end:])
+    try:
+        return _records(chunks, first, head_end, header, written, aside, row, whole, shape)
+    finally:
+        aside.join()
+
+
+class _Aside:
+    """A SHA-256 fed its first large piece by a thread; every other use waits for it."""
+
+    def __init__(self, h: Any, piece: memoryview) -> None:
+        self._h = h
+        self._thread = threading.Thread(target=h.update, args=(piece,))
+        self._thread.start()
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def update(self, piece: bytes) -> None:
+        self.join()
+        self._h.update(piece)
+
+    def hexdigest(self) -> str:
+        self.join()
+        return str(self._h.hexdigest())
+
+
+def _records(
+    chunks: Iterator[bytes],
+    first: bytes,
+    head_end: int,
+    header: dict[str, Any],
+    written: str,
+    h: _Aside,
+    row: type[R],
+    whole: Callable[[dict[str, Any]], bool],
+    shape: Callable[[dict[str, Any]], Any],
+) -> Sealed[R]:
+    """The records after the header, while ``h`` takes in the bytes."""
     if first.startswith(_FILES + b"]", head_end):  # no files: ' "files": []', '}'
         rest = first[head_end + len(_FILES) :]
         for more in chunks:
@@ -168,11 +209,13 @@ def _read(
         buffer, pos = buffer[pos:] + chunk, 0
         pos = rows.take(buffer, pos, _held_back(buffer, pos))
     end = len(buffer) - len(_END)
-    if not buffer.endswith(_END) or end <= pos or h.hexdigest() != written:
+    if not buffer.endswith(_END) or end <= pos:
         raise _Unsealed
     last = max(pos, buffer.rfind(b"\n", pos, end - 1) + 1)
     rows.take(buffer, pos, last)
     rows.take(buffer, last, end, last=True)
+    if h.hexdigest() != written:  # nothing read is used unless the seal holds
+        raise _Unsealed
     return Sealed(header, rows.rows)
 
 
