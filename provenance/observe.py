@@ -16,27 +16,18 @@ is spread is chosen from the bytes to read (measured on a two-vCPU VM):
 from __future__ import annotations
 
 import stat
-import threading
 from collections.abc import Sequence
 from functools import partial
 
 from provenance import beneath
 from provenance.folder import Entry
-from provenance.hashing import CHUNK, NotRegularFileError, sha256_file
+from provenance.hashing import NotRegularFileError, sha256_file, thread_buffer
 from provenance.parallel import PARALLEL_BYTES, OnProgress, parallel_map
 
 #: A digest, or a size for --fast (None when unreadable), and why it is None.
 Observed = tuple[bytes | int | None, str]
 LARGE = 4 << 20
 SMALL = 64 << 10  # an average page below this is hashed here while the manifest loads
-_local = threading.local()
-
-
-def _buffer() -> bytearray:
-    found: bytearray | None = getattr(_local, "buffer", None)
-    if found is None:
-        found = _local.buffer = bytearray(CHUNK)
-    return found
 
 
 def hash_one(root: str, entry: Entry, below: beneath.Below | None = None) -> Observed:
@@ -44,7 +35,7 @@ def hash_one(root: str, entry: Entry, below: beneath.Below | None = None) -> Obs
     if entry.kind != "file":
         return None, entry.reason or f"{entry.kind} is not a regular file"
     try:
-        return sha256_file(root, entry.path, _buffer(), below=below), ""
+        return sha256_file(root, entry.path, thread_buffer(), below=below), ""
     except OSError as e:
         return None, f"cannot read: {e.strerror or e}"
 

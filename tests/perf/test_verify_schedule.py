@@ -3,8 +3,10 @@ folder, threads for large files, the one-call hash, the one-render duplicate-key
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
+import mmap
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +18,7 @@ from testkit import Run
 from provenance import listing, preload
 from provenance.errors import ManifestError
 from provenance.folder import walk
-from provenance.hashing import CHUNK, sha256_file
+from provenance.hashing import CHUNK, page_aligned, sha256_file
 from provenance.observe import LARGE, observe
 
 SEED = "002_5eb1b2106f1fcec7.txt"
@@ -114,7 +116,21 @@ def test_sha256_file_at_every_boundary(tmp_path: Path, size: int) -> None:
     data = hashlib.shake_256(b"%d" % size).digest(size) if size else b""
     path = tmp_path / "f"
     path.write_bytes(data)
-    assert sha256_file(str(tmp_path), "f", bytearray(CHUNK)) == hashlib.sha256(data).digest()
+    assert sha256_file(str(tmp_path), "f", page_aligned()) == hashlib.sha256(data).digest()
+
+
+def test_read_buffer_starts_on_a_page_and_is_private_to_a_forked_worker() -> None:
+    buffer = page_aligned(CHUNK)
+    address = ctypes.addressof(ctypes.c_char.from_buffer(buffer))
+    assert address % mmap.PAGESIZE == 0 and len(buffer) == CHUNK
+    buffer[:4] = b"mine"
+    pid = os.fork()
+    if pid == 0:  # a worker reading into its inherited buffer must not write into ours
+        buffer[:4] = b"kid!"
+        os._exit(0 if bytes(buffer[:4]) == b"kid!" else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert bytes(buffer[:4]) == b"mine"
 
 
 def test_large_files_hashed_by_threads_equal_in_order(tmp_path: Path) -> None:
