@@ -8,13 +8,12 @@ and keeps the others.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Protocol
 
-from provenance.extract.patterns import keyword_trie
+from provenance.extract.patterns import Keywords
 from provenance.models import Candidate
 
 # Line numbers are counted per block of this many characters, so that indexing a page costs
@@ -88,12 +87,13 @@ def markers_found(
     """Which of the extractors' markers occur in ``text``, found in one scan.
 
     Testing fifty markers one by one costs fifty scans of the page when they are absent;
-    one trie-shaped search for all of them costs about as much as one.
+    one pass of an automaton (:class:`~provenance.extract.patterns.Keywords`) finds them
+    all, a marker inside or across another one too.
     """
     chars, finder = _finder(_all_markers(tuple(extractors), also))
     found = {char for char in chars if char in text}
     if finder is not None:
-        found.update(finder.findall(text))
+        found.update(finder.present(text))
     return frozenset(found)
 
 
@@ -109,9 +109,9 @@ def _all_markers(extractors: tuple[Extractor, ...], also: tuple[str, ...]) -> fr
 
 
 @cache
-def _finder(markers: frozenset[str]) -> tuple[tuple[str, ...], re.Pattern[str] | None]:
+def _finder(markers: frozenset[str]) -> tuple[tuple[str, ...], Keywords | None]:
     """Single characters (tested one by one: a character search runs at memory speed and
-    common ones such as "|" would flood a combined search) and a trie for the rest."""
+    common ones such as "|" would flood a combined search) and an automaton for the rest."""
     chars = tuple(sorted(m for m in markers if len(m) == 1))
-    longer = sorted(m for m in markers if len(m) > 1)
-    return chars, keyword_trie(longer) if longer else None
+    longer = [m for m in markers if len(m) > 1]
+    return chars, Keywords(longer) if longer else None
