@@ -41,8 +41,20 @@ def pages_cases(work: Path, count: int, have: dict[str, bool]) -> dict[str, Case
         "verify-fast": Case(
             "provenance verify --fast", prov("verify", "--fast", manifest), None, hot
         ),
+        # --fresh: every page extracted, whatever out.json holds from an earlier round
         "manifest": Case(
-            "provenance manifest", prov("manifest", pages, "-o", work / "out.json"), None, hot
+            "provenance manifest --fresh",
+            prov("manifest", "--fresh", pages, "-o", work / "out.json"),
+            None,
+            hot,
+        ),
+        # the same folder written again over its own manifest: every page hashed, none
+        # extracted (provenance.reuse)
+        "manifest-again": Case(
+            "provenance manifest, unchanged folder",
+            prov("manifest", pages, "-o", manifest),
+            None,
+            hot,
         ),
     }
     if have["rhash"]:
@@ -130,7 +142,7 @@ def large_cases(work: Path, count: int, size_mb: int, have: dict[str, bool]) -> 
         "large-verify-2": Case("provenance verify -j2", prov("verify", "-j2", manifest), None, hot),
         "large-manifest-2": Case(
             "provenance manifest -j2",
-            prov("manifest", "-j2", folder, "-o", work / "large-out.json"),
+            prov("manifest", "--fresh", "-j2", folder, "-o", work / "large-out.json"),
             None,
             hot,
         ),

@@ -99,6 +99,12 @@ def targets(c: dict[str, Case], large_bytes: int) -> list[Target]:
         Target("manifest / find | xargs sha256sum", m("manifest") / m("sha256sum"), 1.5, "x"),
         Target("manifest / hashdeep -a -k (stretch)", m("manifest") / m("hashdeep"), 1.15, "x"),
         Target("manifest / bagit.py create", m("manifest") / m("bagit-create"), 1.0, "x"),
+        Target(
+            "manifest again, unchanged folder / find | xargs sha256sum",
+            m("manifest-again") / m("sha256sum"),
+            1.5,
+            "x",
+        ),
         Target("large files, 2 cores (GB/s)", gb / m("large-verify-2"), 2.2, "GB/s", True),
         Target("large files, 1 core (GB/s)", gb / m("large-verify-1"), 1.4, "GB/s", True),
         Target(

@@ -91,6 +91,12 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         "-o", "--output", required=True, help="manifest file to write, e.g. manifests/NAME.json"
     )
     m.add_argument("--name-scheme", help="declare how names are hashed, e.g. sha256:source-path")
+    m.add_argument(
+        "--fresh",
+        action="store_true",
+        help="extract every file again, not only those whose bytes differ from the "
+        "manifest being replaced",
+    )
     common(m)
 
     a = sub.add_parser("audit", help="read a folder and report what it finds, writing nothing")
@@ -176,6 +182,8 @@ def parse(argv: Sequence[str]) -> tuple[Options, argparse.Namespace]:
 
 
 def _extra(ns: argparse.Namespace) -> dict[str, object]:
+    if ns.command == "manifest":
+        return {"fresh": bool(getattr(ns, "fresh", False))}
     if ns.command not in ("export", "import", "report"):
         return {}
     from provenance.ecosystem import options_from
@@ -229,11 +237,13 @@ def execute(options: Options, ns: argparse.Namespace | None = None) -> int:
                     name_scheme=scheme,
                     jobs=options.jobs,
                     on_progress=tick,
+                    fresh=options.extra.get("fresh", False) is True,
                 )
             if not options.quiet:
+                again = f" ({done.reused} unchanged, taken again)" if done.reused else ""
                 print(
                     f"wrote {options.output}: {done.file_count} files, "
-                    f"{done.total_bytes} bytes, {done.errors} problems"
+                    f"{done.total_bytes} bytes, {done.errors} problems{again}"
                 )
             return EXIT_OK
         with bar("manifest", enabled=options.progress, color=options.color) as tick:

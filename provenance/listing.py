@@ -31,10 +31,10 @@ MANIFEST_SCHEMA = "manifest.schema.json"
 RECORD_SCHEMA = "record.schema.json"
 STREAM_ABOVE = 32 << 20  # whole-document parsing peaks at ~8x the file size
 READ = 8 << 20
-# Paths made only of these parts are safe by construction (no empty, "." or ".." part, no
+# Paths made only of these parts (PLAIN) are safe by construction (no empty, "." or ".." part, no
 # backslash, drive, "~" or NUL); the rest get the full check of folder.safe_relpath.
 _PART = r"[A-Za-z0-9_][A-Za-z0-9_.\-]*"
-_PLAIN = re.compile(rf"{_PART}(?:/{_PART})*")
+PLAIN = re.compile(rf"{_PART}(?:/{_PART})*")
 _SLICE = 1 << 16  # paths checked together
 _PLAIN_LINES = re.compile(rf"{_PART}(?:/{_PART})*(?:\n{_PART}(?:/{_PART})*)*")
 # The metadata verify re-extracts and compares (a value's ``value``, or the field itself).
@@ -85,7 +85,7 @@ def _value(field: Any) -> str | None:
 
 def _check_path(path: str, seen: dict[str, str], where: str) -> None:
     try:
-        if _PLAIN.fullmatch(path) is None:
+        if PLAIN.fullmatch(path) is None:
             folders.safe_relpath(path)
     except UnsafePathError as e:
         raise ManifestError(

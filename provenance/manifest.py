@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -18,6 +18,9 @@ from provenance.models import MANIFEST_VERSION, FileRecord, Manifest
 from provenance.parallel import OnProgress
 from provenance.records import RECORD_SCHEMA, encode_records, read_records
 
+if TYPE_CHECKING:
+    from provenance.reuse import Kept
+
 MANIFEST_SCHEMA = "manifest.schema.json"
 
 
@@ -27,7 +30,8 @@ def _entries(root: str) -> list[folders.Entry]:
         # What verify refuses to read must not be written: a name with a backslash or a
         # leading '~' gave a manifest that 'provenance verify' then refused as unsafe.
         try:
-            folders.safe_relpath(entry.path)
+            if listing.PLAIN.fullmatch(entry.path) is None:  # plain ASCII parts are safe
+                folders.safe_relpath(entry.path)
         except UnsafePathError as e:
             raise InputError(
                 f"name {entry.path!r} cannot be listed in a manifest: {e.message}",
@@ -104,6 +108,7 @@ class Written:
     file_count: int
     total_bytes: int
     errors: int
+    reused: int = 0  # records taken again from the manifest replaced (provenance.reuse)
 
 
 def write_folder(
@@ -113,15 +118,23 @@ def write_folder(
     name_scheme: str | None = None,
     jobs: int = 1,
     on_progress: OnProgress | None = None,
+    fresh: bool = False,
 ) -> Written:
     """Read ``root`` and write its manifest to ``output``: :func:`build` + :func:`write`, faster.
 
     The same bytes as ``write(build(...))``: the workers hand back each record as checked
     JSON, so the records are never rebuilt as objects here only to be serialised again.
+    Unless ``fresh``, the records of the manifest at ``output`` are taken again for the
+    files whose bytes are unchanged (:mod:`provenance.reuse`): the same bytes again.
     """
     entries = _entries(root)
+    kept: dict[str, Kept] = {}
+    if not fresh:
+        from provenance import reuse
+
+        kept = reuse.earlier(output, folder=_folder_field(root, output), name_scheme=name_scheme)
     encoded = encode_records(
-        root, entries, declared=name_scheme, jobs=jobs, on_progress=on_progress
+        root, entries, declared=name_scheme, jobs=jobs, on_progress=on_progress, kept=kept
     )
     bad = next((e for e in encoded if e.invalid), None)
     if bad is not None:
@@ -141,7 +154,8 @@ def write_folder(
     }
     schemas.validate({**head, "files": []}, MANIFEST_SCHEMA, where="manifest being written")
     write_atomic(output, _render(head, [e.json for e in encoded]))
-    return Written(len(encoded), total, sum(e.errors for e in encoded))
+    reused = sum(1 for e in encoded if e.reused)
+    return Written(len(encoded), total, sum(e.errors for e in encoded), reused)
 
 
 def dump(manifest: Manifest) -> bytes:

@@ -120,6 +120,10 @@ def name_problems(
     return []
 
 
+#: The codes of the problems :func:`folder_problems` adds: they depend on the other files.
+FOLDER_CODES = frozenset({"duplicate-hash", "duplicate-sequence", "missing-sequence"})
+
+
 def folder_problems(claims: Mapping[str, NameClaim]) -> dict[str, list[Problem]]:
     """Duplicate hashes and duplicate or missing sequence numbers, keyed by path."""
     found: dict[str, list[Problem]] = {}

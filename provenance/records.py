@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
-from typing import NamedTuple, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 import orjson
 
@@ -15,6 +15,9 @@ from provenance.folder import Entry
 from provenance.hashing import Digest, digest_file
 from provenance.models import FileRecord, FileStatus, NameClaim, Problem
 from provenance.parallel import PARALLEL_ITEMS, OnProgress, parallel_map
+
+if TYPE_CHECKING:
+    from provenance.reuse import Kept
 
 RECORD_SCHEMA = "record.schema.json"
 EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -145,6 +148,7 @@ class Encoded(NamedTuple):
     json: bytes
     errors: int  # problems of severity error
     invalid: str | None  # the first schema violation, if any
+    reused: bool = False  # taken again from the manifest being replaced
 
 
 def encode_record(
@@ -175,26 +179,68 @@ def encode_records(
     declared: str | None,
     jobs: int,
     on_progress: OnProgress | None = None,
+    kept: Mapping[str, Kept] | None = None,
 ) -> list[Encoded]:
     """:func:`read_records` for writing: records as checked JSON bytes, folder problems added.
 
     Pickling 20,000 pydantic records back from the workers costs more than reading the
     files; their JSON costs almost nothing, and the records need no other form to be written.
+    ``kept`` (:func:`provenance.reuse.earlier`) are records of the manifest being replaced:
+    every file is hashed first, and those whose path and digest match are taken again
+    rather than extracted.
     """
     with beneath.Below(root) as below:
         func = partial(encode_record, root, declared=declared, below=below)
-        done = parallel_map(
-            func, entries, jobs=jobs, weight=_weight(root, entries), on_progress=on_progress
+        done: list[Encoded | None] = [None] * len(entries)
+        todo = list(range(len(entries)))
+        if kept:
+            todo = _reuse(root, entries, kept, jobs, done)
+        read = parallel_map(
+            func,
+            [entries[i] for i in todo],
+            jobs=jobs,
+            weight=_weight(root, [entries[i] for i in todo]),
+            on_progress=on_progress,
         )
+    for i, encoded in zip(todo, read, strict=True):
+        done[i] = encoded
+    encoded_all = [e for e in done if e is not None]
     claims = {
         e.path: NameClaim.model_construct(
             sequence=e.claim[0], sequence_text=e.claim[1], hash=e.claim[2], extension=e.claim[3]
         )
-        for e in done
+        for e in encoded_all
         if e.claim is not None
     }
     extra = names.folder_problems(claims)
-    return [_add_problems(e, extra[e.path]) if e.path in extra else e for e in done]
+    return [_add_problems(e, extra[e.path]) if e.path in extra else e for e in encoded_all]
+
+
+def _reuse(
+    root: str,
+    entries: Sequence[Entry],
+    kept: Mapping[str, Kept],
+    jobs: int,
+    done: list[Encoded | None],
+) -> list[int]:
+    """Hash every entry; fill ``done`` where a kept record matches; return what is left."""
+    from provenance.observe import observe
+
+    weight = sum(k.size for k in kept.values())
+    digests = observe(root, entries, fast=False, jobs=jobs, weight=weight)
+    todo = []
+    for i, (entry, (digest, _)) in enumerate(zip(entries, digests, strict=True)):
+        old = kept.get(entry.path)
+        if old is None or old.record is None or digest != old.digest or entry.kind != "file":
+            todo.append(i)
+            continue
+        # The name's claim is read from the path, as when the record was made; the errors
+        # are those listed, less the folder-wide ones (worked out anew).
+        name = names.parse_name(entry.path.rsplit("/", 1)[-1])
+        claim = _claim(name)
+        errors = sum(1 for e in old.errors if e.split(":", 1)[0] not in names.FOLDER_CODES)
+        done[i] = Encoded(entry.path, old.size, claim, old.record, errors, None, reused=True)
+    return todo
 
 
 def _add_problems(encoded: Encoded, problems: Sequence[Problem]) -> Encoded:

@@ -89,18 +89,20 @@ def read(
     row: type[R],
     *,
     whole: Callable[[dict[str, Any]], bool],
-    shape: Callable[[dict[str, Any]], Any],
+    shape: Callable[[Any], Any],
+    raw: bool = False,
 ) -> Sealed[R] | None:
     """The header and rows of the sealed manifest given in ``chunks``; None if the seal fails.
 
     Each row is a ``row`` (a tuple type) of (path, size, raw digest, "code: message" of each
     error the record lists, ``shape(record)``) where ``whole(header)`` is true (verify
     re-extracts and compares the values), else None. Without ``whole`` only the path, the
-    size, the digest and the problems of each line are read. Nothing is trusted before the
+    size, the digest and the problems of each line are read. With ``raw``, ``shape`` is given
+    the record's JSON as written (bytes) instead of its parse. Nothing is trusted before the
     last chunk: rows are returned only when the recomputed seal equals the one written.
     """
     try:
-        return _read(iter(chunks), row, whole, shape)
+        return _read(iter(chunks), row, whole, shape, raw)
     except (_Unsealed, ValueError, TypeError, KeyError):
         return None
 
@@ -109,7 +111,8 @@ def _read(
     chunks: Iterator[bytes],
     row: type[R],
     whole: Callable[[dict[str, Any]], bool],
-    shape: Callable[[dict[str, Any]], Any],
+    shape: Callable[[Any], Any],
+    raw: bool,
 ) -> Sealed[R]:
     import orjson
 
@@ -149,7 +152,8 @@ def _read(
     # hashed on another core while its lines are matched here.
     aside = _Aside(h, memoryview(first)[seal_end:])
     try:
-        return _records(chunks, first, head_end, header, written, aside, row, whole, shape)
+        shaping = (shape, raw) if whole(header) else None
+        return _records(chunks, first, head_end, header, written, aside, row, shaping)
     finally:
         aside.join()
 
@@ -182,8 +186,7 @@ def _records(
     written: str,
     h: _Aside,
     row: type[R],
-    whole: Callable[[dict[str, Any]], bool],
-    shape: Callable[[dict[str, Any]], Any],
+    shaping: tuple[Callable[[Any], Any], bool] | None,
 ) -> Sealed[R]:
     """The records after the header, while ``h`` takes in the bytes."""
     if first.startswith(_FILES + b"]", head_end):  # no files: ' "files": []', '}'
@@ -198,7 +201,7 @@ def _records(
         return Sealed(header, [])
     if not first.startswith(_FILES + b"\n", head_end):
         raise _Unsealed
-    rows = _Rows(row, shape if whole(header) else None)
+    rows = _Rows(row, shaping)
     # Every record line but the last ends with "},": lines are taken as they come but for
     # the last three read (the last record and the closing ' ]', '}' may be among them),
     # and the last record is read on its own, once the whole file has been read. A
@@ -232,9 +235,9 @@ def _held_back(buffer: bytes, pos: int) -> int:
 class _Rows(Generic[R]):
     """Record lines → rows, a block of lines at a time."""
 
-    def __init__(self, row: type[R], shape: Callable[[dict[str, Any]], Any] | None) -> None:
+    def __init__(self, row: type[R], shaping: tuple[Callable[[Any], Any], bool] | None) -> None:
         self.row = row
-        self.shape = shape
+        self.shaping = shaping
         self.rows: list[R] = []
         self._errors: dict[bytes, tuple[str, ...]] = {b"[]": ()}
 
@@ -262,11 +265,13 @@ class _Rows(Generic[R]):
         blob = unhexlify(b"".join(digests))
         known = self._errors
         errors = [known[p] if p in known else self._error_lines(p) for p in problems]
-        if self.shape is None:
+        if self.shaping is None:
             shaped: list[Any] = [None] * len(found)
         else:
+            shape, raw = self.shaping
             lines_of = buffer[start:end].split(b"\n")[:-1]
-            shaped = [self.shape(orjson.loads(line[2:].rstrip(b","))) for line in lines_of]
+            records = [line[2:].rstrip(b",") for line in lines_of]
+            shaped = list(map(shape, records if raw else map(orjson.loads, records)))
         self.rows += map(
             tuple.__new__,
             repeat(self.row),
