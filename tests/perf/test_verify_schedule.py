@@ -8,6 +8,7 @@ import hashlib
 import json
 import mmap
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from testkit import Run
 
 from provenance import listing, preload
+from provenance import observe as observe_module
 from provenance.errors import ManifestError
 from provenance.folder import walk
 from provenance.hashing import CHUNK, page_aligned, sha256_file
@@ -268,3 +270,34 @@ def test_fast_walks_here_again_when_the_child_fails(
     (seeds_copy / SEED).write_bytes(b"replaced")
     result = run_cli("verify", "-j2", "--fast", "--format", "json", _manifest(seeds_copy))
     assert result.code == 1 and _findings(result) == [("changed", SEED)]
+
+
+def test_readahead_starts_only_when_reads_come_from_storage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(700):
+        (tmp_path / f"{i:03d}_p.txt").write_bytes(b"page %d\n" % i * (i % 7 + 1))
+    (tmp_path / "999_link.txt").symlink_to("000_p.txt")
+    entries = walk(str(tmp_path))
+    expected = observe(str(tmp_path), entries, fast=False, jobs=1, weight=None)
+    started: list[observe_module.Ahead] = []
+    advised: list[int] = []
+    real_init = observe_module.Ahead.__init__
+
+    def spy_init(self: observe_module.Ahead, *args: object) -> None:
+        real_init(self, *args)  # type: ignore[arg-type]
+        started.append(self)
+
+    monkeypatch.setattr(observe_module.Ahead, "__init__", spy_init)
+    monkeypatch.setattr(os, "posix_fadvise", lambda fd, *_: advised.append(fd))
+    # a warm page cache: storage reads stay put, no thread
+    monkeypatch.setattr(observe_module, "disk_reads", lambda: 4096)
+    assert observe(str(tmp_path), entries, fast=False, jobs=1, weight=None) == expected
+    assert not started[-1].started and not advised
+    # a cold one: the count grows, and the next files are asked for ahead of the loop
+    counter = iter(range(0, 10**9, 4096))
+    monkeypatch.setattr(observe_module, "disk_reads", lambda: next(counter))
+    assert observe(str(tmp_path), entries, fast=False, jobs=1, weight=None) == expected
+    assert started[-1].started
+    assert 0 < len(advised) <= len(entries) - observe_module.Ahead.CHECK
+    assert threading.active_count() == 1  # the thread was ended with the loop
