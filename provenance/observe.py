@@ -134,17 +134,18 @@ class Ahead:
     only once the loop's reads are seen to come from storage: every ``CHECK`` files the
     process's ``read_bytes`` (``/proc/self/io``) is read, and the thread starts when it
     grew. It opens each file as the loop does (below the root, no link followed, nothing
-    that could block) and keeps at most ``DEPTH`` files ahead.
+    that could block) and keeps one to two ``BATCH`` es of files ahead, woken once a batch
+    (a wake-up a file cost a third more CPU in GIL hand-overs).
     """
 
     CHECK = 256
-    DEPTH = 64
+    BATCH = 32
 
     def __init__(self, below: beneath.Below, entries: Sequence[Entry]) -> None:
         self._below = below
         self._entries = entries
         self._baseline = disk_reads() if len(entries) > self.CHECK else None
-        self._room = threading.Semaphore(self.DEPTH)
+        self._room = threading.Semaphore(2)  # batches the thread may run ahead
         self._stopped = False
         self._thread: threading.Thread | None = None
 
@@ -156,7 +157,8 @@ class Ahead:
     def passed(self, done: int) -> None:
         """The loop has read ``done`` files."""
         if self._thread is not None:
-            self._room.release()
+            if done % self.BATCH == 0:
+                self._room.release()
         elif self._baseline is not None and done % self.CHECK == 0:
             now = disk_reads()
             if now is not None and now > self._baseline and done < len(self._entries):
@@ -173,22 +175,26 @@ class Ahead:
 
     def _run(self, start: int) -> None:
         advise = getattr(os, "posix_fadvise", None)
-        for entry in self._entries[start:]:
+        if advise is None:
+            return
+        entries = self._entries
+        for batch in range(start, len(entries), self.BATCH):
             self._room.acquire()
             if self._stopped:
                 return
-            if entry.kind != "file" or advise is None:
-                continue
-            try:
-                fd, _ = self._below.open_regular(entry.path)
-            except OSError:
-                continue  # the loop will say why
-            try:
-                advise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
-            except OSError:
-                pass
-            finally:
-                os.close(fd)
+            for entry in entries[batch : batch + self.BATCH]:
+                if entry.kind != "file":
+                    continue
+                try:
+                    fd, _ = self._below.open_regular(entry.path)
+                except OSError:
+                    continue  # the loop will say why
+                try:
+                    advise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+                except OSError:
+                    pass
+                finally:
+                    os.close(fd)
 
 
 def _threads(
