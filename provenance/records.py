@@ -205,13 +205,7 @@ def encode_records(
     for i, encoded in zip(todo, read, strict=True):
         done[i] = encoded
     encoded_all = [e for e in done if e is not None]
-    claims = {
-        e.path: NameClaim.model_construct(
-            sequence=e.claim[0], sequence_text=e.claim[1], hash=e.claim[2], extension=e.claim[3]
-        )
-        for e in encoded_all
-        if e.claim is not None
-    }
+    claims = {e.path: names.Claim(*e.claim) for e in encoded_all if e.claim is not None}
     extra = names.folder_problems(claims)
     return [_add_problems(e, extra[e.path]) if e.path in extra else e for e in encoded_all]
 
@@ -236,9 +230,10 @@ def _reuse(
             continue
         # The name's claim is read from the path, as when the record was made; the errors
         # are those listed, less the folder-wide ones (worked out anew).
-        name = names.parse_name(entry.path.rsplit("/", 1)[-1])
-        claim = _claim(name)
-        errors = sum(1 for e in old.errors if e.split(":", 1)[0] not in names.FOLDER_CODES)
+        claim = names.claim_of(entry.path.rsplit("/", 1)[-1])
+        errors = len(old.errors)
+        if errors:
+            errors = sum(1 for e in old.errors if e.split(":", 1)[0] not in names.FOLDER_CODES)
         done[i] = Encoded(entry.path, old.size, claim, old.record, errors, None, reused=True)
     return todo
 
