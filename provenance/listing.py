@@ -171,7 +171,7 @@ def check_document(doc: Any, *, where: str) -> None:
     _check_totals(doc, len(doc["files"]), sum(f["size"] for f in doc["files"]), where)
 
 
-def _open_manifest(path: str) -> BinaryIO:
+def open_manifest(path: str) -> BinaryIO:
     """A manifest opened for reading; a FIFO or device is refused, never blocked on."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
@@ -186,7 +186,7 @@ def _open_manifest(path: str) -> BinaryIO:
 
 def read_bytes(path: str) -> bytes:
     """A manifest's bytes; a FIFO or device is refused, never blocked on or read forever."""
-    with _open_manifest(path) as handle:
+    with open_manifest(path) as handle:
         try:
             return handle.read()
         except OSError as e:
@@ -214,7 +214,7 @@ def _load(path: str, deep: bool, stream_above: int) -> Listing:
     if size > stream_above and os.path.isfile(path):
         try:
             # opened as read_bytes does: a file swapped for a FIFO since the stat is refused
-            with _open_manifest(path) as handle:
+            with open_manifest(path) as handle:
                 chunks = iter(partial(handle.read, READ), b"")
                 found = _sealed(chunks, deep, where=path)
                 if found is not None:

@@ -24,18 +24,20 @@ from __future__ import annotations
 
 import os
 import re
+from functools import partial
 from typing import Any, NamedTuple
 
 import orjson
 
 from provenance import seal
 from provenance.extractor_version import EXTRACTOR_VERSION
-from provenance.listing import read_bytes
+from provenance.listing import READ, open_manifest
 from provenance.models import MANIFEST_VERSION
 from provenance.names import FOLDER_CODES
 
-#: Earlier manifests larger than this are not read for reuse: they would be held whole.
-REUSE_BELOW = 512 << 20
+#: Earlier manifests this large or larger are not read for reuse: their kept records would
+#: be held in memory, about the manifest's size (256 MiB: some 200,000 pages).
+REUSE_BELOW = 256 << 20
 # A record with one of these problems depends on when it was read, not only on the bytes.
 _TIME_BOUND = frozenset({"future-date"})
 _CODES = re.compile(
@@ -64,10 +66,11 @@ def earlier(output: str, *, folder: str, name_scheme: str | None) -> dict[str, K
     try:
         if not os.path.isfile(output) or os.path.getsize(output) >= REUSE_BELOW:
             return {}
-        data = read_bytes(output)
+        with open_manifest(output) as handle:  # streamed: the kept records only are held
+            chunks = iter(partial(handle.read, READ), b"")
+            found = seal.read(chunks, Kept, whole=lambda _: True, shape=_reusable, raw=True)
     except Exception:  # noqa: BLE001 - unreadable or refused: every file is read anew
         return {}
-    found = seal.read([data], Kept, whole=lambda _: True, shape=_reusable, raw=True)
     if found is None:
         return {}
     header = found.header
