@@ -88,7 +88,7 @@ def markers_found(
 
     Testing fifty markers one by one costs fifty scans of the page when they are absent;
     one pass of an automaton (:class:`~provenance.extract.patterns.Keywords`) finds them
-    all, a marker inside or across another one too.
+    all (leftmost-longest, as the trie-shaped search it replaced did).
     """
     chars, finder = _finder(_all_markers(tuple(extractors), also))
     found = {char for char in chars if char in text}

@@ -60,14 +60,13 @@ class Keywords:
     built on first use (a couple of milliseconds), not at import.
     """
 
-    __slots__ = ("_everywhere", "_longest", "words")
+    __slots__ = ("_longest", "words")
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words = tuple(sorted(set(words)))
         if not self.words or not all(self.words):
             raise ValueError("keywords must be non-empty strings, and at least one")
         self._longest: AhoCorasick | None = None
-        self._everywhere: AhoCorasick | None = None
 
     def hits(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, word) of each leftmost-longest hit, in page order, none overlapping.
@@ -75,25 +74,32 @@ class Keywords:
         The hits a trie-shaped regular expression's ``finditer`` gives for the same words.
         """
         if self._longest is None:
-            self._longest = _automaton(self.words, longest=True)
+            self._longest = _automaton(self.words)
         words = self.words
         return [
             (start, end, words[i]) for i, start, end in self._longest.find_matches_as_indexes(text)
         ]
 
     def present(self, text: str) -> set[str]:
-        """Every word that occurs in ``text``, also where it overlaps another."""
-        if self._everywhere is None:
-            self._everywhere = _automaton(self.words, longest=False)
-        return set(self._everywhere.find_matches_as_strings(text, overlapping=True))
+        """The words of :meth:`hits`, as a set: what a trie's ``findall`` finds.
+
+        A word found only inside a longer one's hit (``publish`` in ``published``) is not
+        in it, as with the trie: the rule families' gates were written against that, and
+        the extraction results stay what they were.
+        """
+        if self._longest is None:
+            self._longest = _automaton(self.words)
+        return set(self._longest.find_matches_as_strings(text))
 
 
-def _automaton(words: tuple[str, ...], *, longest: bool) -> AhoCorasick:
+def _automaton(words: tuple[str, ...]) -> AhoCorasick:
     from ahocorasick_rs import AhoCorasick, Implementation, MatchKind
 
-    kind = MatchKind.LeftmostLongest if longest else MatchKind.Standard
     return AhoCorasick(
-        list(words), matchkind=kind, store_patterns=True, implementation=Implementation.DFA
+        list(words),
+        matchkind=MatchKind.LeftmostLongest,
+        store_patterns=True,
+        implementation=Implementation.DFA,
     )
 
 

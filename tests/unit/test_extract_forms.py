@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from provenance.extract import extract_file, extract_page
 from provenance.extract.interface import Page, markers_found, wanted
 from provenance.extract.mhtml import html_view
-from provenance.extract.patterns import LazyPattern, hit_lines, keyword_trie
+from provenance.extract.patterns import Keywords, LazyPattern, hit_lines, keyword_trie
 from provenance.extract.registry import EXTRACTORS
 from provenance.models import Candidate
 from provenance.timestamps import parse_any
@@ -113,6 +113,26 @@ def test_keyword_trie_finds_what_an_alternation_finds(words: list[str], text: st
     assert [m.span() for m in trie.finditer(text)] == [
         m.span() for m in longest_first.finditer(text)
     ]
+
+
+@given(
+    st.lists(st.text(alphabet="abc原文|[😀", min_size=1, max_size=4), min_size=1, max_size=8),
+    st.text(alphabet="abc原文|[😀 \n", max_size=60),
+)
+def test_keywords_automaton_finds_what_the_trie_finds(words: list[str], text: str) -> None:
+    # character offsets (not UTF-8 bytes: 原 and 😀 are 3 and 4 bytes), leftmost-longest
+    trie, automaton = keyword_trie(words), Keywords(words)
+    assert [(s, e, w) for s, e, w in automaton.hits(text)] == [
+        (m.start(), m.end(), m.group(0)) for m in trie.finditer(text)
+    ]
+    assert automaton.present(text) == set(trie.findall(text))
+
+
+def test_keywords_refuse_an_empty_word() -> None:
+    with pytest.raises(ValueError):
+        Keywords(["a", ""])
+    with pytest.raises(ValueError):
+        Keywords([])
 
 
 def test_hit_lines_gives_each_line_once() -> None:
