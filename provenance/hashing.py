@@ -3,7 +3,8 @@
 Files are never read whole: reads of at most ``CHUNK`` bytes feed the digest, while the
 first ``HEAD`` bytes and the last ``TAIL`` bytes are kept for extraction (the metadata of an
 archived page sits near its top or its bottom). Memory per file is bounded whatever its
-size: a read, the head and the tail, about 3.3 MB.
+size: a read, the head and the tail, about 3.3 MB. Reads go into one page-aligned buffer a
+thread (:func:`page_aligned`, :func:`thread_buffer`).
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ is spread is chosen from the bytes to read (measured on a two-vCPU VM):
   would take turns; they go to worker processes in chunks, unless they are small pages
   (``SMALL`` on average) and another process is already loading the manifest on the other
   core (:mod:`provenance.preload`): a page costs about what its record does to load, so
-  they are read here, in order, while the child loads.
+  they are read here, in order, while the child loads (with one job, here too). A loop
+  here whose reads turn out to come from storage gets a readahead thread (:class:`Ahead`).
 """
 
 from __future__ import annotations
