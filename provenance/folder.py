@@ -29,6 +29,11 @@ class Entry(NamedTuple):
     size: int | None = None  # a file's size as the walk saw it (``walk(sizes=True)``)
 
 
+# Entry(...) goes through the named tuple's Python-level __new__ (1.2 us); a walk of a
+# million files builds its entries in C instead (0.3 us each).
+_new = tuple.__new__
+
+
 def _kind(mode: int) -> str:
     if stat.S_ISREG(mode):
         return "file"
@@ -90,7 +95,7 @@ def _scan(root: str, rel: str, fd: int, found: list[Entry], stack: list[str], si
                     _check_utf8(root, [Entry(sub, "folder")])
                     stack.append(sub)
                 elif item.is_file(follow_symlinks=False) and not sizes:
-                    found.append(Entry(sub, "file"))
+                    found.append(_new(Entry, (sub, "file", "", None)))
                 else:
                     try:
                         info = item.stat(follow_symlinks=False)
@@ -103,7 +108,7 @@ def _scan(root: str, rel: str, fd: int, found: list[Entry], stack: list[str], si
                         continue
                     kind = _kind(info.st_mode)
                     size = info.st_size if kind == "file" else None
-                    found.append(Entry(sub, kind, "", size))
+                    found.append(_new(Entry, (sub, kind, "", size)))
     except OSError as e:
         if not rel:
             where = os.path.join(root, rel)
