@@ -56,7 +56,7 @@ class Keywords:
     The automaton (``ahocorasick-rs``: the Rust ``aho-corasick`` crate, as a DFA) reads a
     page once whatever the number of words, and reports character offsets. On the
     benchmark's pages it finds the label keywords in a quarter of the time of the
-    trie-shaped regular expression, and the family markers in a fifth. The automata are
+    trie-shaped regular expression, and the family markers in a fifth. The automaton is
     built on first use (a couple of milliseconds), not at import.
     """
 
@@ -73,11 +73,9 @@ class Keywords:
 
         The hits a trie-shaped regular expression's ``finditer`` gives for the same words.
         """
-        if self._longest is None:
-            self._longest = _automaton(self.words)
         words = self.words
         return [
-            (start, end, words[i]) for i, start, end in self._longest.find_matches_as_indexes(text)
+            (start, end, words[i]) for i, start, end in self._built().find_matches_as_indexes(text)
         ]
 
     def present(self, text: str) -> set[str]:
@@ -87,9 +85,12 @@ class Keywords:
         in it, as with the trie: the rule families' gates were written against that, and
         the extraction results stay what they were.
         """
+        return set(self._built().find_matches_as_strings(text))
+
+    def _built(self) -> AhoCorasick:
         if self._longest is None:
             self._longest = _automaton(self.words)
-        return set(self._longest.find_matches_as_strings(text))
+        return self._longest
 
 
 def _automaton(words: tuple[str, ...]) -> AhoCorasick:
