@@ -34,11 +34,8 @@ SCHEMES = tuple(f"{alg}:{inp}" for inp in INPUTS for alg in ALGORITHMS)
 
 def parse_name(filename: str) -> NameClaim | None:
     """Parse a base name; None when it does not follow ``NNN_<16 hex>.<ext>``."""
-    match = NAME_RE.fullmatch(filename)
-    if match is None:
-        return None
-    seq, digest, ext = match.groups()
-    return NameClaim(sequence=int(seq), sequence_text=seq, hash=digest, extension=ext)
+    claim = claim_of(filename)
+    return None if claim is None else NameClaim(**claim._asdict())
 
 
 def check_scheme(scheme: str) -> str:

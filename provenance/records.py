@@ -195,12 +195,9 @@ def encode_records(
         todo = list(range(len(entries)))
         if kept:
             todo = _reuse(root, entries, kept, jobs, done)
+        left = [entries[i] for i in todo]
         read = parallel_map(
-            func,
-            [entries[i] for i in todo],
-            jobs=jobs,
-            weight=_weight(root, [entries[i] for i in todo]),
-            on_progress=on_progress,
+            func, left, jobs=jobs, weight=_weight(root, left), on_progress=on_progress
         )
     for i, encoded in zip(todo, read, strict=True):
         done[i] = encoded
